@@ -1,0 +1,204 @@
+"""Diagram kinds authored as fenced YAML data, and their validation.
+
+Pure Python. Each kind maps to a validator returning (line offset in the fence, message)
+pairs, so the parser can report `path:line`. Adding a kind means adding a validator here
+and a template partial for it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import yaml
+
+Errors = list[tuple[int, str]]
+
+ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+LIBC_VALUES = ("glibc", "musl", "none")
+TIER_TEXT_FIELDS = (
+    "name",
+    "size",
+    "summary",
+    "attack_surface",
+    "debuggability",
+    "typical_use",
+    "mistake",
+)
+TIER_FIELDS = ("id", *TIER_TEXT_FIELDS, "examples", "size_mb", "shell", "package_manager", "libc")
+
+
+def key_lines(block: list[str]) -> dict[tuple, int]:
+    """Map YAML paths like ('tiers', 2, 'libc') to 0-based line offsets within the block."""
+    lines: dict[tuple, int] = {}
+    try:
+        root = yaml.compose("\n".join(block))
+    except yaml.YAMLError:
+        return lines
+
+    def walk(node, path: tuple) -> None:
+        lines[path] = node.start_mark.line
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                lines[(*path, key.value)] = key.start_mark.line
+                walk(value, (*path, key.value))
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                walk(item, (*path, i))
+
+    if root is not None:
+        walk(root, ())
+    return lines
+
+
+def validate_spectrum(data: object, block: list[str]) -> Errors:
+    """An ordered list of tiers, each with its size and trade-offs; an optional picker."""
+    lines = key_lines(block)
+
+    def at(*path) -> int:
+        while path and path not in lines:
+            path = path[:-1]
+        return lines.get(path, 0)
+
+    if not isinstance(data, dict):
+        return [(0, "expected a mapping with 'title' and 'tiers'")]
+    errors: Errors = []
+    for key in data:
+        if key not in {"title", "caption", "axis", "tiers", "picker"}:
+            errors.append((at(key), f"unknown key '{key}'"))
+    if not isinstance(data.get("title"), str) or not data["title"].strip():
+        errors.append((at("title"), "'title' must be non-empty text"))
+    axis = data.get("axis", {})
+    if not isinstance(axis, dict) or not all(
+        isinstance(axis.get(k, ""), str) for k in ("smaller", "debuggable")
+    ):
+        errors.append((at("axis"), "'axis' must map 'smaller' and 'debuggable' to text"))
+    tiers = data.get("tiers")
+    if not isinstance(tiers, list) or len(tiers) < 2:
+        errors.append((at("tiers"), "'tiers' must list at least two tiers"))
+        return errors
+    ids: set[str] = set()
+    for i, tier in enumerate(tiers):
+        if not isinstance(tier, dict):
+            errors.append((at("tiers", i), f"tier {i + 1} must be a mapping of its fields"))
+            continue
+        label = tier.get("id", f"#{i + 1}")
+        for key in tier:
+            if key not in TIER_FIELDS:
+                errors.append((at("tiers", i, key), f"tier '{label}': unknown field '{key}'"))
+        missing = [f for f in TIER_FIELDS if f not in tier]
+        if missing:
+            errors.append((at("tiers", i), f"tier '{label}' is missing {', '.join(missing)}"))
+        tier_id = tier.get("id")
+        if "id" in tier and (not isinstance(tier_id, str) or not ID_RE.match(tier_id)):
+            errors.append(
+                (
+                    at("tiers", i, "id"),
+                    f"tier id {tier_id!r} must be lowercase letters, digits and hyphens",
+                )
+            )
+        elif tier_id in ids:
+            errors.append((at("tiers", i, "id"), f"duplicate tier id '{tier_id}'"))
+        ids.add(tier_id)
+        for field in TIER_TEXT_FIELDS:
+            if field in tier and (not isinstance(tier[field], str) or not tier[field].strip()):
+                errors.append(
+                    (at("tiers", i, field), f"tier '{label}': '{field}' must be non-empty text")
+                )
+        size = tier.get("size_mb")
+        if "size_mb" in tier and (
+            isinstance(size, bool) or not isinstance(size, int | float) or size <= 0
+        ):
+            errors.append(
+                (at("tiers", i, "size_mb"), f"tier '{label}': 'size_mb' must be a positive number")
+            )
+        for field in ("shell", "package_manager"):
+            if field in tier and not isinstance(tier[field], bool):
+                errors.append(
+                    (at("tiers", i, field), f"tier '{label}': '{field}' must be true or false")
+                )
+        if "libc" in tier and tier["libc"] not in LIBC_VALUES:
+            errors.append(
+                (
+                    at("tiers", i, "libc"),
+                    f"tier '{label}': 'libc' must be one of {', '.join(LIBC_VALUES)}",
+                )
+            )
+        examples = tier.get("examples")
+        if "examples" in tier and (
+            not isinstance(examples, list)
+            or not examples
+            or not all(isinstance(e, str) for e in examples)
+        ):
+            errors.append(
+                (at("tiers", i, "examples"), f"tier '{label}': 'examples' must list image names")
+            )
+    if "picker" in data:
+        errors += validate_picker(data["picker"], ids, at)
+    return errors
+
+
+def validate_picker(picker: object, tier_ids: set[str], at: Callable[..., int]) -> Errors:
+    """Questions answered yes/no, and rules (first match wins) that recommend a tier."""
+    if not isinstance(picker, dict):
+        return [(at("picker"), "'picker' must have 'questions' and 'rules'")]
+    errors: Errors = []
+    questions = picker.get("questions")
+    qids: set[str] = set()
+    if not isinstance(questions, list) or not questions:
+        errors.append((at("picker"), "'picker' needs a list of 'questions'"))
+        questions = []
+    for i, q in enumerate(questions):
+        if (
+            not isinstance(q, dict)
+            or not isinstance(q.get("id"), str)
+            or not isinstance(q.get("label"), str)
+        ):
+            errors.append(
+                (at("picker", "questions", i), "each picker question needs 'id' and 'label'")
+            )
+            continue
+        qids.add(q["id"])
+    rules = picker.get("rules")
+    if not isinstance(rules, list) or not rules:
+        errors.append((at("picker"), "'picker' needs a list of 'rules'"))
+        rules = []
+    for i, rule in enumerate(rules):
+        where = ("picker", "rules", i)
+        if not isinstance(rule, dict):
+            errors.append((at(*where), "each rule needs 'when', 'recommend' and 'because'"))
+            continue
+        when = rule.get("when", {})
+        if not isinstance(when, dict) or any(
+            k not in qids or not isinstance(v, bool) for k, v in when.items()
+        ):
+            errors.append(
+                (at(*where, "when"), "'when' must map picker question ids to true or false")
+            )
+        if rule.get("recommend") not in tier_ids:
+            errors.append(
+                (
+                    at(*where, "recommend"),
+                    f"'recommend' must be a tier id, not {rule.get('recommend')!r}",
+                )
+            )
+        if not isinstance(rule.get("because"), str) or not rule["because"].strip():
+            errors.append((at(*where, "because"), "'because' must explain the recommendation"))
+    if rules and all(isinstance(r, dict) and r.get("when") for r in rules):
+        errors.append(
+            (
+                at("picker", "rules"),
+                "the last rule should have no 'when' so every answer gets a recommendation",
+            )
+        )
+    return errors
+
+
+DIAGRAM_KINDS: dict[str, Callable[[object, list[str]], Errors]] = {
+    "spectrum": validate_spectrum,
+}
+
+
+def validate_diagram(kind: str, data: object, block: list[str]) -> Errors:
+    """Validate a diagram fence's parsed YAML for its kind."""
+    return DIAGRAM_KINDS[kind](data, block)

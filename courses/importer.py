@@ -1,0 +1,240 @@
+"""Sync a parsed content tree into the database: atomic, incremental, never destructive.
+
+Three layers: `courses.content` parses files into dataclasses, this module renders what
+changed and upserts it by natural key inside one transaction, and the `load_content`
+command is a thin wrapper. A failed load leaves the database exactly as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+
+from courses.content import CourseSource, TopicSource, parse_course
+from courses.markdown import RENDERER_VERSION, render_inline, render_markdown
+from courses.models import Chapter, Course, Topic
+from quizzes.sync import RenderedChoice, RenderedQuestion, sync_questions
+
+# Below this many changed topics, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 24
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class LoadReport:
+    """What a load did (or, for a check, would do), counted per kind of row."""
+
+    counts: dict[str, Counter] = field(default_factory=dict)
+
+    def add(self, kind: str, outcome: str, n: int = 1) -> None:
+        self.counts.setdefault(kind, Counter())[outcome] += n
+
+    def get(self, kind: str, outcome: str) -> int:
+        return self.counts.get(kind, Counter())[outcome]
+
+    def summary(self) -> str:
+        lines = []
+        for kind in ("chapters", "topics", "questions"):
+            c = self.counts.get(kind, Counter())
+            lines.append(
+                f"{kind.capitalize()}: {c['created']} created, {c['updated']} updated, "
+                f"{c['unchanged']} unchanged, {c['retired']} retired"
+            )
+        return "\n".join(lines)
+
+
+@dataclass
+class RenderedTopic:
+    body_html: str
+    toc_html: str
+    questions: list[RenderedQuestion]
+
+
+def topic_stamp(topic: TopicSource) -> str:
+    """The stored hash: the file's bytes and the renderer version, so either change re-renders."""
+    return hashlib.sha256(f"{RENDERER_VERSION}:{topic.content_hash}".encode()).hexdigest()
+
+
+def render_topic(topic: TopicSource) -> RenderedTopic:
+    """Render a topic's Markdown (body, prompts, choices, feedback) once, for storage."""
+    body = render_markdown(topic.body)
+    questions = [
+        RenderedQuestion(
+            prompt_html=render_inline(q.prompt),
+            body_html=render_markdown(q.body).html if q.body else "",
+            explanation_html=render_markdown(q.explanation).html if q.explanation else "",
+            choices=[
+                RenderedChoice(
+                    text_html=render_inline(c.text),
+                    feedback_html=render_markdown(c.feedback).html if c.feedback else "",
+                )
+                for c in q.choices
+            ],
+        )
+        for q in topic.questions
+    ]
+    return RenderedTopic(body.html, body.toc_html, questions)
+
+
+def render_topics(
+    topics: list[TopicSource], progress: Progress | None = None
+) -> list[RenderedTopic]:
+    """Render many topics, on every core when there are enough to be worth it."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(topics) < PARALLEL_THRESHOLD or workers < 2:
+        results = []
+        for i, topic in enumerate(topics, start=1):
+            results.append(render_topic(topic))
+            if progress:
+                progress(i, len(topics))
+        return results
+    results = []
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for i, rendered in enumerate(pool.map(render_topic, topics, chunksize=8), start=1):
+            results.append(rendered)
+            if progress:
+                progress(i, len(topics))
+    return results
+
+
+def load_course(root: Path, *, check: bool = False, progress: Progress | None = None) -> LoadReport:
+    """Parse, render what changed, and sync the tree at `root`. Raises ContentError.
+
+    With `check`, validate and report what would change without writing anything.
+    """
+    source = parse_course(root)
+    report = LoadReport()
+    course = Course.objects.filter(slug=source.slug).first()
+    known = {}
+    if course is not None:
+        known = {t.slug: t for t in Topic.objects.filter(course=course).select_related("chapter")}
+    changed = [
+        t
+        for t in source.topics
+        if t.slug not in known
+        or known[t.slug].content_hash != topic_stamp(t)
+        or not known[t.slug].is_active
+    ]
+    if check:
+        return preview(source, known, changed)
+    rendered = dict(zip((t.slug for t in changed), render_topics(changed, progress), strict=True))
+    with transaction.atomic():
+        sync_course(source, rendered, report)
+    return report
+
+
+def preview(
+    source: CourseSource, known: dict[str, Topic], changed: list[TopicSource]
+) -> LoadReport:
+    """Count what a load would do to topics, without rendering or writing."""
+    report = LoadReport()
+    changed_slugs = {t.slug for t in changed}
+    for topic in source.topics:
+        if topic.slug not in known:
+            report.add("topics", "created")
+        elif topic.slug in changed_slugs:
+            report.add("topics", "updated")
+        else:
+            report.add("topics", "unchanged")
+    slugs = {t.slug for t in source.topics}
+    report.add("topics", "retired", sum(t.is_active and s not in slugs for s, t in known.items()))
+    return report
+
+
+def sync_course(
+    source: CourseSource, rendered: dict[str, RenderedTopic], report: LoadReport
+) -> Course:
+    """Upsert the course, its chapters and topics; retire what the files no longer have."""
+    course, _ = Course.objects.update_or_create(
+        slug=source.slug,
+        defaults={
+            "title": source.title,
+            "description_html": render_markdown(source.description).html,
+            "source_path": source.path,
+            "content_hash": source.content_hash,
+            "is_active": True,
+        },
+    )
+    chapters = {c.slug: c for c in Chapter.objects.filter(course=course)}
+    for chapter_src in source.chapters:
+        values = {
+            "number": chapter_src.number,
+            "title": chapter_src.title,
+            "summary": chapter_src.summary,
+            "source_path": chapter_src.path,
+            "content_hash": chapter_src.content_hash,
+            "is_active": True,
+        }
+        chapter = chapters.get(chapter_src.slug)
+        if chapter is None:
+            chapters[chapter_src.slug] = Chapter.objects.create(
+                course=course, slug=chapter_src.slug, **values
+            )
+            report.add("chapters", "created")
+        elif any(getattr(chapter, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(chapter, k, v)
+            chapter.save()
+            report.add("chapters", "updated")
+        else:
+            report.add("chapters", "unchanged")
+    chapter_slugs = {c.slug for c in source.chapters}
+    report.add("chapters", "retired", retire(Chapter.objects.filter(course=course), chapter_slugs))
+
+    topics = {t.slug: t for t in Topic.objects.filter(course=course)}
+    for topic_src in source.topics:
+        chapter = chapters[topic_src.chapter_slug]
+        topic = topics.get(topic_src.slug)
+        if topic_src.slug not in rendered:
+            # Same file bytes: only its place in the course can have changed.
+            if topic.chapter_id != chapter.pk or topic.number != topic_src.number:
+                topic.chapter, topic.number, topic.source_path = (
+                    chapter,
+                    topic_src.number,
+                    topic_src.path,
+                )
+                topic.save(update_fields=["chapter", "number", "source_path", "updated_at"])
+                report.add("topics", "updated")
+            else:
+                report.add("topics", "unchanged")
+            report.add("questions", "unchanged", len(topic_src.questions))
+            continue
+        page = rendered[topic_src.slug]
+        values = {
+            "chapter": chapter,
+            "number": topic_src.number,
+            "title": topic_src.title,
+            "summary": topic_src.summary,
+            "minutes": topic_src.minutes,
+            "body_html": page.body_html,
+            "toc_html": page.toc_html,
+            "diagrams": [{"kind": d.kind, **d.data} for d in topic_src.diagrams],
+            "source_path": topic_src.path,
+            "content_hash": topic_stamp(topic_src),
+            "is_active": True,
+        }
+        if topic is None:
+            topic = Topic.objects.create(course=course, slug=topic_src.slug, **values)
+            report.add("topics", "created")
+        else:
+            for k, v in values.items():
+                setattr(topic, k, v)
+            topic.save()
+            report.add("topics", "updated")
+        sync_questions(topic, topic_src.questions, page.questions, report)
+    topic_slugs = {t.slug for t in source.topics}
+    report.add("topics", "retired", retire(Topic.objects.filter(course=course), topic_slugs))
+    return course
+
+
+def retire(queryset, keep_slugs: set[str]) -> int:
+    """Hide active rows whose slug left the files; never delete them."""
+    return queryset.filter(is_active=True).exclude(slug__in=keep_slugs).update(is_active=False)

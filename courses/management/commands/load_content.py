@@ -1,0 +1,62 @@
+"""`manage.py load_content [DIR] [--check]`: a thin wrapper over courses.importer.load_course."""
+
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from courses.content import ContentError
+from courses.importer import load_course
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the course under DIR (default: settings.CONTENT_DIR) into the database. "
+        "Unchanged files are skipped; removed content is retired, never deleted. "
+        "Any error leaves the database untouched."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "directory",
+            nargs="?",
+            help="Content root holding course.md and one folder per chapter.",
+        )
+        parser.add_argument(
+            "--check",
+            action="store_true",
+            help="Validate and report what would change, without writing anything.",
+        )
+
+    def handle(self, *args, directory=None, check=False, verbosity=1, **options):
+        root = Path(directory) if directory else Path(settings.CONTENT_DIR)
+        started = time.perf_counter()
+        progress = self.progress_printer(started) if verbosity >= 1 else None
+        try:
+            report = load_course(root, check=check, progress=progress)
+        except ContentError as error:
+            for problem in error.problems:
+                self.stderr.write(str(problem))
+            count = len(error.problems)
+            raise CommandError(
+                f"{count} problem{'s' if count != 1 else ''} in {root}; nothing was loaded."
+            ) from None
+        elapsed = time.perf_counter() - started
+        if verbosity >= 1:
+            verb = "Checked" if check else "Loaded"
+            self.stdout.write(report.summary())
+            self.stdout.write(self.style.SUCCESS(f"{verb} {root} in {elapsed:.2f}s."))
+
+    def progress_printer(self, started: float):
+        """Show a progress line on a terminal once a load takes more than a moment."""
+        is_tty = self.stdout.isatty()
+
+        def show(done: int, total: int) -> None:
+            if not is_tty or time.perf_counter() - started < 0.5:
+                return
+            end = "\n" if done == total else ""
+            self.stdout.write(f"\rRendering topics: {done}/{total}", ending=end)
+            self.stdout.flush()
+
+        return show

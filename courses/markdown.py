@@ -1,0 +1,116 @@
+"""The one Markdown pipeline: Markdown -> highlighted, sanitized HTML (plus a table of contents).
+
+Pure Python, run at import time only; pages serve the stored result. Diagram fences become
+empty slots (`<div class="diagram-slot" data-diagram="N">`) that the topic page fills with
+the Nth diagram of the topic, rendered from its data.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import partial
+
+import markdown
+import nh3
+
+from courses.diagrams import DIAGRAM_KINDS
+
+# Bump when the rendering changes, so the importer re-renders files whose text did not.
+RENDERER_VERSION = "1"
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt",
+    "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark",
+    "ol", "p", "pre", "s", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td",
+    "tfoot", "th", "thead", "tr", "ul",
+}  # fmt: skip
+# nh3 strips `class` by default, which would silently remove all highlighting.
+ALLOWED_ATTRIBUTES = {
+    "*": {"class", "id", "title"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "div": {"data-diagram"},
+    "td": {"align"},
+    "th": {"align", "scope"},
+    "ol": {"start"},
+}
+SLOT_RE = re.compile(r'<div class="diagram-slot" data-diagram="(\d+)"></div>')
+
+
+@dataclass(frozen=True)
+class Rendered:
+    html: str
+    toc_html: str
+
+
+def diagram_slot(counter: list[int], source, language, css_class, options, md, **kwargs) -> str:
+    """Superfences formatter: leave a numbered slot where the diagram goes."""
+    counter[0] += 1
+    return f'<div class="diagram-slot" data-diagram="{counter[0] - 1}"></div>'
+
+
+def build_renderer(counter: list[int]) -> markdown.Markdown:
+    fences = [
+        {"name": kind, "class": "diagram", "format": partial(diagram_slot, counter)}
+        for kind in DIAGRAM_KINDS
+    ]
+    return markdown.Markdown(
+        extensions=[
+            "tables",
+            "sane_lists",
+            "smarty",
+            "toc",
+            "pymdownx.superfences",
+            "pymdownx.highlight",
+            "pymdownx.tasklist",
+        ],
+        extension_configs={
+            "toc": {
+                "permalink": "#",
+                "permalink_title": "Link to this section",
+                "toc_depth": "2-3",
+            },
+            "pymdownx.superfences": {"custom_fences": fences},
+            "pymdownx.highlight": {"css_class": "highlight", "guess_lang": False},
+        },
+        output_format="html",
+    )
+
+
+def sanitize(html: str) -> str:
+    """Strip everything but harmless markup (no script, no event handlers, no styles)."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+
+
+def render_markdown(text: str) -> Rendered:
+    """Render a Markdown document to sanitized HTML and its table of contents."""
+    counter = [0]
+    md = build_renderer(counter)
+    html = md.convert(text)
+    return Rendered(html=sanitize(html), toc_html=sanitize(md.toc))
+
+
+def render_inline(text: str) -> str:
+    """Render a short Markdown snippet (a question prompt) without the wrapping <p>."""
+    html = render_markdown(text).html.strip()
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        html = html[3:-4]
+    return html
+
+
+def split_slots(html: str) -> list[str | int]:
+    """Split stored HTML into text pieces and diagram indexes, in page order."""
+    parts: list[str | int] = []
+    for i, piece in enumerate(SLOT_RE.split(html)):
+        if i % 2:
+            parts.append(int(piece))
+        elif piece:
+            parts.append(piece)
+    return parts

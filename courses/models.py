@@ -1,0 +1,130 @@
+"""Course content, owned by the Markdown files under content/ and synced by the importer.
+
+Rows are identified by natural keys (course slug, chapter slug, topic slug) and are never
+deleted by an import: content that disappears from the files is retired (is_active=False),
+so learner data that points at it stays intact.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from courses.markdown import split_slots
+
+
+class ContentQuerySet(models.QuerySet):
+    def active(self):
+        """What learners may see: not retired."""
+        return self.filter(is_active=True)
+
+
+class SourcedModel(models.Model):
+    """Fields every file-backed row carries."""
+
+    source_path = models.CharField(
+        max_length=500, help_text="The Markdown file this row comes from."
+    )
+    content_hash = models.CharField(max_length=64, blank=True)
+    is_active = models.BooleanField(default=True, help_text="False once retired from the files.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ContentQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class Course(SourcedModel):
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=200)
+    description_html = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("courses:home")
+
+
+class Chapter(SourcedModel):
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="chapters")
+    slug = models.SlugField()
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "slug"], name="chapter_unique_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Chapter {self.number}: {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("courses:chapter", args=[self.slug])
+
+
+class TopicQuerySet(ContentQuerySet):
+    def in_order(self):
+        """Active topics of active chapters, in reading order, with their chapter."""
+        return (
+            self.active()
+            .filter(chapter__is_active=True)
+            .select_related("chapter")
+            .order_by("chapter__number", "number")
+        )
+
+    def neighbours(self, topic: Topic) -> tuple[Topic | None, Topic | None]:
+        """The topics before and after `topic` in reading order, across chapters."""
+        here = self.in_order().filter(course_id=topic.course_id)
+        chapter_number = topic.chapter.number
+        before = Q(chapter__number__lt=chapter_number) | Q(
+            chapter__number=chapter_number, number__lt=topic.number
+        )
+        after = Q(chapter__number__gt=chapter_number) | Q(
+            chapter__number=chapter_number, number__gt=topic.number
+        )
+        return here.filter(before).last(), here.filter(after).first()
+
+
+class Topic(SourcedModel):
+    # A topic's identity is its slug within the course, so it can move between chapters.
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="topics")
+    chapter = models.ForeignKey(Chapter, on_delete=models.PROTECT, related_name="topics")
+    slug = models.SlugField()
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True)
+    minutes = models.PositiveIntegerField(null=True, blank=True)
+    body_html = models.TextField(blank=True)
+    toc_html = models.TextField(blank=True)
+    diagrams = models.JSONField(default=list, blank=True, help_text="Diagram data, in page order.")
+
+    objects = TopicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["chapter__number", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "slug"], name="topic_unique_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Topic {self.number}: {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("courses:topic", args=[self.chapter.slug, self.slug])
+
+    def body_parts(self) -> list[dict]:
+        """The body as HTML pieces and diagrams, in page order."""
+        parts = []
+        for part in split_slots(self.body_html):
+            if isinstance(part, int):
+                if part < len(self.diagrams):
+                    parts.append({"diagram": self.diagrams[part], "index": part})
+            else:
+                parts.append({"html": part})
+        return parts

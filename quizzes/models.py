@@ -1,0 +1,125 @@
+"""Knowledge-check questions (synced from content) and what learners do with them.
+
+Questions and choices are never deleted by an import, only retired, because attempts point
+at them. Each attempt records the question version the learner saw.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+
+from courses.models import ContentQuerySet, Topic
+
+
+def new_token() -> str:
+    """An opaque choice value: says nothing about position or correctness."""
+    return secrets.token_urlsafe(9)
+
+
+class QuestionQuerySet(ContentQuerySet):
+    def for_topic(self, topic: Topic):
+        return self.active().filter(topic=topic).order_by("position")
+
+
+class Question(models.Model):
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="questions")
+    key = models.SlugField(max_length=100, help_text="Stable identity within the topic.")
+    position = models.PositiveIntegerField()
+    prompt_html = models.TextField()
+    prompt_text = models.TextField(help_text="The prompt as authored, for search and matching.")
+    body_html = models.TextField(blank=True)
+    explanation_html = models.TextField(blank=True)
+    allows_many = models.BooleanField(default=False, help_text="Select all that apply.")
+    version = models.CharField(max_length=12, help_text="Hash of the text and choices.")
+    source_line = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["topic", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["topic", "key"], name="question_unique_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.prompt_text[:80]
+
+    @property
+    def anchor(self) -> str:
+        return f"q-{self.key}"
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="choices")
+    token = models.CharField(max_length=24, unique=True, default=new_token, editable=False)
+    text = models.TextField(help_text="As authored; its identity within the question.")
+    text_html = models.TextField()
+    is_correct = models.BooleanField(default=False)
+    feedback_html = models.TextField(blank=True)
+    pinned = models.BooleanField(default=False, help_text="Kept in place when shuffling.")
+    position = models.PositiveIntegerField()
+    is_active = models.BooleanField(default=True)
+
+    objects = ContentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["question", "position"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class Learner(models.Model):
+    """Someone answering questions: anonymous (tied to a session) until they have an account."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.user.get_username() if self.user else f"anonymous #{self.pk}"
+
+
+class Attempt(models.Model):
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="attempts")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="attempts")
+    version = models.CharField(max_length=12, help_text="The question version that was graded.")
+    choices = models.ManyToManyField(Choice, related_name="attempts")
+    is_correct = models.BooleanField()
+    is_first = models.BooleanField(help_text="The learner's first attempt at this question.")
+    nonce = models.CharField(max_length=32, help_text="One per rendered form: resends are ignored.")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "nonce"], name="attempt_unique_nonce"),
+        ]
+        indexes = [models.Index(fields=["question", "is_first"])]
+
+    def __str__(self) -> str:
+        return f"{self.learner} on {self.question_id}: {'right' if self.is_correct else 'wrong'}"
+
+
+class TopicProgress(models.Model):
+    """A learner's visit and reading state for one topic (scores come from attempts)."""
+
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="progress")
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="progress")
+    last_visited_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True, help_text="Marked as read.")
+
+    class Meta:
+        verbose_name_plural = "topic progress"
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "topic"], name="progress_unique_topic"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner} on {self.topic}"

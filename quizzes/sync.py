@@ -1,0 +1,186 @@
+"""Upsert a topic's knowledge-check questions, keeping each question's identity.
+
+Identity rule (documented in docs/authoring.md):
+1. A question with an `id` is the question with that key.
+2. Otherwise it is the topic's question with the same prompt text (ignoring case and spacing),
+3. else the one with the same correct-choice text, so rewording either the prompt or the
+   answers keeps attempts attached — rewording both at once makes a new question.
+A matched question keeps its key even if it was an automatic one; an author adding an `id`
+to such a question renames the key in place. Unmatched old questions are retired.
+Choices are identified by their text within the question; edited text is a new choice.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.utils.text import slugify
+
+from courses.content import QuestionSource
+from courses.models import Topic
+from quizzes.models import Choice, Question
+
+if TYPE_CHECKING:
+    from courses.importer import LoadReport
+
+
+@dataclass
+class RenderedChoice:
+    text_html: str
+    feedback_html: str
+
+
+@dataclass
+class RenderedQuestion:
+    prompt_html: str
+    body_html: str
+    explanation_html: str
+    choices: list[RenderedChoice]
+
+
+def normalize(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def correct_key(texts: list[tuple[str, bool]]) -> str:
+    return "\x1f".join(sorted(normalize(t) for t, ok in texts if ok))
+
+
+def match_questions(
+    sources: list[QuestionSource], existing: list[Question]
+) -> list[Question | None]:
+    """Pair each source question with the existing row it continues, or None when new."""
+    by_key = {q.key: q for q in existing}
+    claimed: set[int] = set()
+    matches: list[Question | None] = [None] * len(sources)
+    for i, src in enumerate(sources):
+        if src.key and src.key in by_key:
+            matches[i] = by_key[src.key]
+            claimed.add(by_key[src.key].pk)
+    explicit = {src.key for src in sources if src.key}
+    # An existing row is a fallback candidate unless some source claims its key explicitly.
+    candidates = [q for q in existing if q.pk not in claimed and q.key not in explicit]
+    # Active rows first, so a restored copy of a question does not steal from the live one.
+    candidates.sort(key=lambda q: (not q.is_active, q.position))
+    for rule in (
+        lambda src, q: normalize(src.prompt) == normalize(q.prompt_text),
+        lambda src, q: (
+            correct_key([(c.text, c.is_correct) for c in src.choices])
+            == correct_key([(c.text, c.is_correct) for c in q.choices.all()])
+        ),
+    ):
+        for i, src in enumerate(sources):
+            if matches[i] is not None:
+                continue
+            for q in candidates:
+                if q.pk not in claimed and rule(src, q):
+                    matches[i] = q
+                    claimed.add(q.pk)
+                    break
+    return matches
+
+
+def new_key(prompt: str, taken: set[str]) -> str:
+    base = slugify(prompt)[:60].strip("-") or "question"
+    key, n = base, 2
+    while key in taken:
+        key, n = f"{base}-{n}", n + 1
+    taken.add(key)
+    return key
+
+
+def sync_questions(
+    topic: Topic,
+    sources: list[QuestionSource],
+    rendered: list[RenderedQuestion],
+    report: LoadReport,
+) -> None:
+    """Upsert `sources` as the topic's active questions; retire the rest."""
+    existing = list(Question.objects.filter(topic=topic).prefetch_related("choices"))
+    matches = match_questions(sources, existing)
+    taken = {q.key for q in existing} | {s.key for s in sources if s.key}
+    kept: set[int] = set()
+    for position, (src, page, question) in enumerate(zip(sources, rendered, matches, strict=True)):
+        values = {
+            "position": position,
+            "prompt_html": page.prompt_html,
+            "prompt_text": src.prompt,
+            "body_html": page.body_html,
+            "explanation_html": page.explanation_html,
+            "allows_many": src.allows_many,
+            "version": src.version,
+            "source_line": src.line,
+            "is_active": True,
+        }
+        if question is None:
+            key = src.key or new_key(src.prompt, taken)
+            question = Question.objects.create(topic=topic, key=key, **values)
+            report.add("questions", "created")
+        else:
+            changed = (
+                question.version != src.version
+                or not question.is_active
+                or question.position != position
+                or (src.key and question.key != src.key)
+            )
+            if src.key:
+                question.key = src.key
+            for k, v in values.items():
+                setattr(question, k, v)
+            question.save()
+            report.add("questions", "updated" if changed else "unchanged")
+        kept.add(question.pk)
+        sync_choices(question, src, page)
+    retired = (
+        Question.objects.filter(topic=topic, is_active=True)
+        .exclude(pk__in=kept)
+        .update(is_active=False)
+    )
+    report.add("questions", "retired", retired)
+
+
+CHOICE_FIELDS = [
+    "text",
+    "text_html",
+    "is_correct",
+    "feedback_html",
+    "pinned",
+    "position",
+    "is_active",
+]
+
+
+def sync_choices(question: Question, src: QuestionSource, page: RenderedQuestion) -> None:
+    """Upsert choices by their text; retire the ones no longer offered."""
+    existing = {normalize(c.text): c for c in question.choices.all()}
+    kept: set[int] = set()
+    to_create = []
+    to_update = []
+    for position, (choice_src, choice_page) in enumerate(
+        zip(src.choices, page.choices, strict=True)
+    ):
+        values = {
+            "text": choice_src.text,
+            "text_html": choice_page.text_html,
+            "is_correct": choice_src.is_correct,
+            "feedback_html": choice_page.feedback_html,
+            "pinned": choice_src.pinned,
+            "position": position,
+            "is_active": True,
+        }
+        choice = existing.get(normalize(choice_src.text))
+        if choice is None:
+            to_create.append(Choice(question=question, **values))
+        else:
+            kept.add(choice.pk)
+            if any(getattr(choice, k) != v for k, v in values.items()):
+                for k, v in values.items():
+                    setattr(choice, k, v)
+                to_update.append(choice)
+    Choice.objects.bulk_create(to_create)
+    Choice.objects.bulk_update(to_update, CHOICE_FIELDS)
+    question.choices.filter(is_active=True).exclude(pk__in=kept).exclude(
+        pk__in=[c.pk for c in to_create]
+    ).update(is_active=False)

@@ -1,0 +1,1 @@
+// Coursedeck's own JavaScript: progressive enhancement only; every page works without it.
