@@ -6,8 +6,10 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 
 from courses.models import Chapter, Course, Topic
+from courses.templatetags.diagrams import deep_link, diagram_context
 from quizzes.learners import current_learner, remember_seed, shuffle_seed
 from quizzes.models import Choice, Question
 from quizzes.progress import (
@@ -132,3 +134,30 @@ def topic_detail(request: HttpRequest, chapter_slug: str, topic_slug: str) -> Ht
         # The topic moved to another chapter: keep old links working.
         return redirect(topic, permanent=True)
     return render_topic(request, topic)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def diagram_fragment(
+    request: HttpRequest, chapter_slug: str, topic_slug: str, index: int
+) -> HttpResponse:
+    """One diagram's body for htmx; plain requests go to the topic page in the same state."""
+    topic = get_object_or_404(
+        Topic.objects.in_order(),
+        course=current_course(),
+        slug=topic_slug,
+        chapter__slug=chapter_slug,
+    )
+    if index >= len(topic.diagrams):
+        raise Http404("No such diagram.")
+    diagram = topic.diagrams[index]
+    context = diagram_context(request, topic, diagram, index)
+    url = deep_link(topic, context)
+    if not request.htmx:
+        return redirect(url)
+    response = render(
+        request, f"courses/_{diagram['kind']}.html#{diagram['kind']}-fragment", context
+    )
+    # Forms build their query in the browser, so the server names the URL to push.
+    response["HX-Push-Url"] = url
+    return response
