@@ -13,6 +13,11 @@ class AnswerForm(forms.Form):
         },
     )
 
+    version = forms.CharField(
+        max_length=12,
+        error_messages={"required": "This form is incomplete. Reload the page and try again."},
+    )
+
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)
         self.tokens = [t for t in (data.getlist("choice") if data is not None else []) if t][:20]

@@ -65,7 +65,12 @@ def answer(request: HttpRequest, question_id: int) -> HttpResponse:
         )
     form = AnswerForm(request.POST)
     if not form.is_valid():
-        return question_response(request, question, error=form.errors["nonce"][0], status=400)
+        first_error = next(iter(form.errors.values()))[0]
+        return question_response(request, question, error=first_error, status=400)
+    if question.is_active and form.cleaned_data["version"] != question.version:
+        # Grade only what the learner actually saw: the question changed under them.
+        message = "This question was updated while you were reading. Review it and answer again."
+        return question_response(request, question, error=message, status=409)
     try:
         grade = check_answer(question, form.tokens)
     except AnswerError as error:

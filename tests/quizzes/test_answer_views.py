@@ -20,6 +20,7 @@ def question(seed_course):
 
 def post(client, question, data, htmx=True, **extra):
     headers = {"HX-Request": "true"} if htmx else {}
+    data = {"version": question.version, **data}
     return client.post(
         reverse("quizzes:answer", args=[question.pk]), data, headers=headers, **extra
     )
@@ -144,6 +145,23 @@ def test_retired_question(client, question, tmp_path):
     load(root)
     data = {"nonce": nonce, "choice": tokens(question, correct=True)}
     assert_refused(post(client, question, data), 410, "retired")
+
+
+def test_question_changed_since_the_page_was_loaded(client, question, tmp_path):
+    import shutil
+
+    nonce = fresh_nonce(client, question)
+    root = tmp_path / "content"
+    shutil.copytree(SHIPPED_CONTENT, root)
+    path = root / "02-images" / "12-base-images.md"
+    path.write_text(
+        path.read_text().replace("Why is switching to alpine", "Why is moving to alpine")
+    )
+    load(root)
+    data = {"nonce": nonce, "choice": tokens(question, correct=True)}
+    response = post(client, question, data)  # carries the version the page showed
+    assert_refused(response, 409, "updated while you were reading")
+    assert "Why is moving to alpine" in response.content.decode()
 
 
 def test_oversized_body(client, question):
