@@ -12,7 +12,7 @@ export CHROMIUM_PATH
 help:
 	@echo "make run    - set up .venv, migrate, load content/, serve http://127.0.0.1:$(PORT)"
 	@echo "make test   - install test dependencies (Chromium included), run ruff and pytest"
-	@echo "make lint   - ruff check and format check"
+	@echo "make lint   - ruff check and format check, hadolint on the Dockerfile"
 	@echo "make bench  - run the benchmarks (see bench/README.md)"
 
 $(STAMP): pyproject.toml
@@ -40,6 +40,7 @@ chromium:
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/hadolint --failure-threshold warning Dockerfile
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
