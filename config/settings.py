@@ -161,8 +161,9 @@ if os.environ.get("REDIS_URL"):
 # Where `load_content` reads the course from by default.
 CONTENT_DIR = Path(os.environ.get("CONTENT_DIR", BASE_DIR / "content"))
 
-# Answers are small; anything bigger is not a real answer.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
+# Answers and forms are small; the answer view enforces its own, tighter limit.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+CSRF_FAILURE_VIEW = "quizzes.views.csrf_failure"
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie; kept default.

@@ -68,9 +68,10 @@ def validate_spectrum(data: object, block: list[str]) -> Errors:
             errors.append((at(key), f"unknown key '{key}'"))
     if not isinstance(data.get("title"), str) or not data["title"].strip():
         errors.append((at("title"), "'title' must be non-empty text"))
-    axis = data.get("axis", {})
+    # The diagram shows both directions of the trade-off, so both labels are required.
+    axis = data.get("axis")
     if not isinstance(axis, dict) or not all(
-        isinstance(axis.get(k, ""), str) for k in ("smaller", "debuggable")
+        isinstance(axis.get(k), str) and axis[k].strip() for k in ("smaller", "debuggable")
     ):
         errors.append((at("axis"), "'axis' must map 'smaller' and 'debuggable' to text"))
     tiers = data.get("tiers")
@@ -158,6 +159,17 @@ def validate_picker(picker: object, tier_ids: set[str], at: Callable[..., int]) 
                 (at("picker", "questions", i), "each picker question needs 'id' and 'label'")
             )
             continue
+        if not ID_RE.match(q["id"]):
+            errors.append(
+                (
+                    at("picker", "questions", i, "id"),
+                    f"question id {q['id']!r} must be lowercase letters, digits and hyphens",
+                )
+            )
+        elif q["id"] in qids:
+            errors.append(
+                (at("picker", "questions", i, "id"), f"duplicate question id '{q['id']}'")
+            )
         qids.add(q["id"])
     rules = picker.get("rules")
     if not isinstance(rules, list) or not rules:

@@ -1,11 +1,25 @@
 """Course pages: thin views over the models; all text was rendered at import."""
 
+from __future__ import annotations
+
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
 
 from courses.models import Chapter, Course, Topic
+from courses.templatetags.diagrams import deep_link, diagram_context
+from quizzes.learners import current_learner, remember_seed, shuffle_seed
 from quizzes.models import Choice, Question
+from quizzes.progress import (
+    QuestionState,
+    continue_topic,
+    question_state,
+    summarize,
+    topic_attempts,
+    topic_statuses,
+)
 
 
 def current_course() -> Course:
@@ -16,48 +30,134 @@ def current_course() -> Course:
     return course
 
 
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
     course = current_course()
     topics = list(Topic.objects.filter(course=course).in_order())
+    learner = current_learner(request)
+    statuses = topic_statuses(learner, topics) if learner else {}
     chapters: dict[int, dict] = {}
     for topic in topics:
         entry = chapters.setdefault(topic.chapter_id, {"chapter": topic.chapter, "topics": []})
         entry["topics"].append(topic)
+    for entry in chapters.values():
+        entry["rows"] = [(t, statuses.get(t.pk)) for t in entry["topics"]]
+        entry["progress"] = summarize(entry["topics"], statuses) if learner else None
     return render(
         request,
         "courses/course_detail.html",
-        {"course": course, "chapters": list(chapters.values())},
+        {
+            "course": course,
+            "chapters": list(chapters.values()),
+            "progress": summarize(topics, statuses) if learner else None,
+            "continue_topic": continue_topic(topics, statuses) if learner else None,
+        },
     )
 
 
+@require_GET
 def chapter_detail(request: HttpRequest, chapter_slug: str) -> HttpResponse:
     course = current_course()
     chapter = get_object_or_404(Chapter.objects.active(), course=course, slug=chapter_slug)
-    topics = list(chapter.topics.active().order_by("number"))
+    topics = list(chapter.topics.active().select_related("chapter").order_by("number"))
+    learner = current_learner(request)
+    statuses = topic_statuses(learner, topics) if learner else {}
     return render(
         request,
         "courses/chapter_detail.html",
-        {"course": course, "chapter": chapter, "topics": topics},
+        {
+            "course": course,
+            "chapter": chapter,
+            "rows": [(t, statuses.get(t.pk)) for t in topics],
+            "progress": summarize(topics, statuses) if learner else None,
+        },
     )
 
 
-def topic_detail(request: HttpRequest, chapter_slug: str, topic_slug: str) -> HttpResponse:
+def active_topic(chapter_slug: str, topic_slug: str) -> Topic:
+    """The active topic with this slug in the current course, or 404."""
     course = current_course()
     topic = get_object_or_404(Topic.objects.in_order(), course=course, slug=topic_slug)
-    if topic.chapter.slug != chapter_slug:
-        # The topic moved to another chapter: keep old links working.
-        return redirect(topic, permanent=True)
+    topic.course = course
+    return topic
+
+
+def topic_questions(topic: Topic):
+    return Question.objects.for_topic(topic).prefetch_related(
+        Prefetch("choices", queryset=Choice.objects.active())
+    )
+
+
+def render_topic(
+    request: HttpRequest,
+    topic: Topic,
+    *,
+    override: QuestionState | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The whole topic page; `override` replaces one question's state (e.g. with an error)."""
+    learner = current_learner(request)
+    seed = shuffle_seed(request)
+    questions = list(topic_questions(topic))
+    latest, score = topic_attempts(learner, questions)
+    if not questions:
+        score = topic_statuses(learner, [topic])[topic.pk]
+    retry = request.GET.get("retry")
+    states = []
+    for question in questions:
+        if override is not None and override.question.pk == question.pk:
+            states.append(override)
+            continue
+        attempt = None if question.key == retry else latest.get(question.pk)
+        states.append(question_state(question, seed, attempt))
     previous_topic, next_topic = Topic.objects.neighbours(topic)
-    return render(
+    response = render(
         request,
         "courses/topic_detail.html",
         {
-            "course": course,
+            "course": topic.course,
             "topic": topic,
-            "questions": Question.objects.for_topic(topic).prefetch_related(
-                Prefetch("choices", queryset=Choice.objects.active())
-            ),
+            "states": states,
+            "score": score,
             "previous_topic": previous_topic,
             "next_topic": next_topic,
         },
+        status=status,
     )
+    return remember_seed(request, response)
+
+
+@require_GET
+def topic_detail(request: HttpRequest, chapter_slug: str, topic_slug: str) -> HttpResponse:
+    topic = active_topic(chapter_slug, topic_slug)
+    if topic.chapter.slug != chapter_slug:
+        # The topic moved to another chapter: keep old links working.
+        return redirect(topic, permanent=True)
+    return render_topic(request, topic)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def diagram_fragment(
+    request: HttpRequest, chapter_slug: str, topic_slug: str, index: int
+) -> HttpResponse:
+    """One diagram's body for htmx; plain requests go to the topic page in the same state."""
+    topic = get_object_or_404(
+        Topic.objects.in_order(),
+        course=current_course(),
+        slug=topic_slug,
+        chapter__slug=chapter_slug,
+    )
+    if index >= len(topic.diagrams):
+        raise Http404("No such diagram.")
+    diagram = topic.diagrams[index]
+    context = diagram_context(request, topic, diagram, index)
+    url = deep_link(topic, context)
+    if not request.htmx:
+        return redirect(url)
+    response = render(
+        request, f"courses/_{diagram['kind']}.html#{diagram['kind']}-fragment", context
+    )
+    # Forms build their query in the browser, so the server names the URL to push.
+    response["HX-Push-Url"] = url
+    return response

@@ -74,12 +74,17 @@ class Choice(models.Model):
         return self.text[:80]
 
 
+def new_seed() -> str:
+    return secrets.token_hex(8)
+
+
 class Learner(models.Model):
     """Someone answering questions: anonymous (tied to a session) until they have an account."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE
     )
+    seed = models.CharField(max_length=32, default=new_seed, help_text="Their choice order.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -108,12 +113,11 @@ class Attempt(models.Model):
 
 
 class TopicProgress(models.Model):
-    """A learner's visit and reading state for one topic (scores come from attempts)."""
+    """A topic the learner marked as read (scores and status come from attempts)."""
 
     learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="progress")
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="progress")
-    last_visited_at = models.DateTimeField(null=True, blank=True)
-    read_at = models.DateTimeField(null=True, blank=True, help_text="Marked as read.")
+    read_at = models.DateTimeField(help_text="Marked as read.")
 
     class Meta:
         verbose_name_plural = "topic progress"

@@ -1,9 +1,151 @@
-"""Knowledge-check views (grading arrives with the grading issue)."""
+"""Answering, progress and accounts. Views stay thin: rules live in quizzes/*.py modules."""
 
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
-from django.views.decorators.http import require_POST
+from __future__ import annotations
+
+from django.contrib.auth import login
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from courses.models import Topic
+from courses.views import current_course, render_topic
+from quizzes.answers import check_answer, record_answer
+from quizzes.forms import AnswerForm, SignupForm
+from quizzes.grading import AnswerError
+from quizzes.learners import current_learner, learner_for_answer, remember_seed, shuffle_seed
+from quizzes.models import Choice, Question, TopicProgress
+from quizzes.progress import mistakes, question_state, summarize, topic_statuses
+
+# An answer is a handful of short tokens; anything bigger is not a real answer.
+MAX_ANSWER_BYTES = 4096
+TOPIC_PAGE = "courses/topic_detail.html"
+
+
+def answerable(question_id: int) -> Question:
+    choices = Prefetch("choices", queryset=Choice.objects.order_by("position"))
+    return get_object_or_404(
+        Question.objects.select_related("topic__chapter", "topic__course").prefetch_related(
+            choices
+        ),
+        pk=question_id,
+    )
+
+
+def question_response(
+    request: HttpRequest,
+    question: Question,
+    *,
+    attempt=None,
+    picked: set[int] | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """The question's partial (htmx) or the whole topic page, with the score alongside."""
+    state = question_state(question, shuffle_seed(request), attempt, picked=picked, error=error)
+    if not request.htmx:
+        return render_topic(request, question.topic, override=state, status=status)
+    score = topic_statuses(current_learner(request), [question.topic])[question.topic.pk]
+    context = {"state": state, "topic": question.topic, "score": score, "oob": True}
+    response = render(request, f"{TOPIC_PAGE}#question-response", context, status=status)
+    return remember_seed(request, response)
 
 
 @require_POST
+@vary_on_headers("HX-Request")
 def answer(request: HttpRequest, question_id: int) -> HttpResponse:
-    return HttpResponseNotAllowed(["POST"])
+    """Grade an answer on the server and record it as an attempt."""
+    question = answerable(question_id)
+    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_ANSWER_BYTES:
+        return question_response(
+            request, question, error="That answer is too large to be real.", status=413
+        )
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        return question_response(request, question, error=form.errors["nonce"][0], status=400)
+    try:
+        grade = check_answer(question, form.tokens)
+    except AnswerError as error:
+        gone = not (question.is_active and question.topic.is_active)
+        return question_response(request, question, error=str(error), status=410 if gone else 400)
+    try:
+        attempt = record_answer(
+            learner_for_answer(request), question, grade, form.cleaned_data["nonce"]
+        )
+    except AnswerError as error:
+        return question_response(request, question, error=str(error), status=409)
+    if not request.htmx:
+        return redirect(f"{question.topic.get_absolute_url()}#{question.anchor}")
+    picked = {c.pk for c in question.choices.all() if c.token in grade.picked}
+    return question_response(request, question, attempt=attempt, picked=picked)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def retry(request: HttpRequest, question_id: int) -> HttpResponse:
+    """ "Try again": the question as a fresh form."""
+    question = answerable(question_id)
+    if not request.htmx:
+        return redirect(
+            f"{question.topic.get_absolute_url()}?retry={question.key}#{question.anchor}"
+        )
+    return question_response(request, question)
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+def mark_read(request: HttpRequest, topic_id: int) -> HttpResponse:
+    """Mark a topic without questions as read."""
+    topic = get_object_or_404(Topic.objects.active().select_related("chapter"), pk=topic_id)
+    learner = learner_for_answer(request)
+    TopicProgress.objects.get_or_create(
+        learner=learner, topic=topic, defaults={"read_at": timezone.now()}
+    )
+    if not request.htmx:
+        return redirect(topic)
+    score = topic_statuses(learner, [topic])[topic.pk]
+    return render(request, f"{TOPIC_PAGE}#read-status", {"topic": topic, "score": score})
+
+
+@require_GET
+def progress_detail(request: HttpRequest) -> HttpResponse:
+    """My progress: each topic's status and first-try score, and my mistakes."""
+    course = current_course()
+    topics = list(Topic.objects.filter(course=course).in_order())
+    learner = current_learner(request)
+    statuses = topic_statuses(learner, topics)
+    return render(
+        request,
+        "quizzes/progress_detail.html",
+        {
+            "course": course,
+            "rows": [(t, statuses[t.pk]) for t in topics],
+            "progress": summarize(topics, statuses),
+            "mistakes": mistakes(learner),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    """Create an account; progress made anonymously carries over."""
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = ""
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect(next_url or "courses:home")
+    return render(request, "registration/signup.html", {"form": form, "next": next_url})
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A missing or stale CSRF token: say what to do, in the fragment when htmx asked."""
+    message = "Your session has expired or this form is stale. Reload the page and try again."
+    if request.headers.get("HX-Request"):
+        return HttpResponse(f'<p class="feedback error" role="alert">{message}</p>', status=403)
+    return render(request, "403_csrf.html", {"message": message}, status=403)

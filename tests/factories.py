@@ -52,3 +52,34 @@ def minimal_tree(root: Path, topics: dict[str, str] | None = None) -> Path:
 
 def load(root: Path) -> LoadReport:
     return load_course(root)
+
+
+def question_form(html: str, question) -> tuple[str, list[str]]:
+    """The nonce and choice tokens (in page order) of `question`'s form in a page."""
+    import re
+
+    match = re.search(
+        rf'<div class="question" id="{question.anchor}".*?</form>', html, flags=re.DOTALL
+    )
+    assert match, f"no form for {question.anchor}"
+    block = match.group(0)
+    nonce = re.search(r'name="nonce" value="([0-9a-f]+)"', block).group(1)
+    return nonce, re.findall(r'name="choice" value="([^"]+)"', block)
+
+
+def tokens(question, *, correct: bool) -> list[str]:
+    """Tokens of the question's active choices that are (or are not) correct."""
+    return list(
+        question.choices.filter(is_active=True, is_correct=correct).values_list("token", flat=True)
+    )
+
+
+def answer(client, question, *, correct: bool = True, htmx: bool = True):
+    """Open the topic page, then answer `question` right or wrong through its form."""
+    page = client.get(f"{question.topic.get_absolute_url()}?retry={question.key}").content.decode()
+    nonce, _ = question_form(page, question)
+    picked = tokens(question, correct=True) if correct else tokens(question, correct=False)[:1]
+    headers = {"HX-Request": "true"} if htmx else {}
+    return client.post(
+        f"/quiz/answer/{question.pk}/", {"nonce": nonce, "choice": picked}, headers=headers
+    )

@@ -1,0 +1,25 @@
+from django import forms
+from django.contrib.auth.forms import UserCreationForm
+
+
+class AnswerForm(forms.Form):
+    """The envelope of an answer; the choices themselves are checked by grading."""
+
+    nonce = forms.RegexField(
+        regex=r"^[0-9a-f]{8,32}$",
+        error_messages={
+            "required": "This form is incomplete. Reload the page and try again.",
+            "invalid": "This form is damaged. Reload the page and try again.",
+        },
+    )
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, **kwargs)
+        self.tokens = [t for t in (data.getlist("choice") if data is not None else []) if t][:20]
+
+
+class SignupForm(UserCreationForm):
+    """Django's user creation form: its password validators apply."""
+
+    class Meta(UserCreationForm.Meta):
+        fields = ("username",)

@@ -1,0 +1,69 @@
+"""Grading and choice order: pure functions, no Django, so the rules are easy to test.
+
+The server is the only place an answer is graded; pages carry opaque choice tokens only.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+class AnswerError(ValueError):
+    """The submitted answer cannot be graded; the message says why, for the learner."""
+
+
+@dataclass(frozen=True)
+class Grade:
+    is_correct: bool
+    picked: frozenset
+    correct: frozenset
+
+    @property
+    def missed(self) -> frozenset:
+        """Correct choices the learner did not pick."""
+        return self.correct - self.picked
+
+    @property
+    def wrong(self) -> frozenset:
+        """Picked choices that are not correct."""
+        return self.picked - self.correct
+
+
+def grade_answer(
+    correct: Iterable[Hashable],
+    offered: Iterable[Hashable],
+    picked: Sequence[Hashable],
+    *,
+    allows_many: bool,
+) -> Grade:
+    """Grade `picked` against the `correct` choices among those `offered`.
+
+    Right means exactly the correct set: for select-all questions, every correct choice and
+    no other. Raises AnswerError for an empty pick, an unknown choice, or several picks on a
+    single-answer question.
+    """
+    offered_set = frozenset(offered)
+    picked_set = frozenset(picked)
+    if not picked_set:
+        raise AnswerError("Choose an answer before checking.")
+    if not picked_set <= offered_set:
+        raise AnswerError(
+            "That choice is not part of this question. Reload the page and try again."
+        )
+    if not allows_many and len(picked_set) > 1:
+        raise AnswerError("This question has one answer: choose only one.")
+    correct_set = frozenset(correct)
+    return Grade(picked_set == correct_set, picked_set, correct_set)
+
+
+def shuffle_choices(choices: Sequence[T], pinned: Sequence[bool], seed: str) -> list[T]:
+    """A stable per-`seed` shuffle; pinned choices keep their authored position."""
+    movable = [c for c, pin in zip(choices, pinned, strict=True) if not pin]
+    random.Random(seed).shuffle(movable)  # noqa: S311 - order, not security
+    it = iter(movable)
+    return [c if pin else next(it) for c, pin in zip(choices, pinned, strict=True)]

@@ -1,0 +1,211 @@
+"""Where a learner stands: per question on a topic page, per topic across the course.
+
+Status and scores are computed from attempts (the only record of answers), never stored:
+  not started — no answer and not marked read;
+  in progress — some answers, not every active question answered right yet;
+  complete    — every active question answered right at least once (or, for a topic
+                without questions, marked as read).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Count, Max, Q
+
+from courses.models import Topic
+from quizzes.grading import shuffle_choices
+from quizzes.models import Attempt, Choice, Learner, Question, TopicProgress
+
+NOT_STARTED, IN_PROGRESS, COMPLETE = "not-started", "in-progress", "complete"
+STATUS_LABELS = {NOT_STARTED: "Not started", IN_PROGRESS: "In progress", COMPLETE: "Complete"}
+
+
+@dataclass
+class TopicStatus:
+    total: int = 0
+    answered: int = 0
+    solved: int = 0
+    first_right: int = 0
+    read_at: datetime | None = None
+    last_activity: datetime | None = None
+
+    @property
+    def status(self) -> str:
+        if self.total == 0:
+            return COMPLETE if self.read_at else NOT_STARTED
+        if self.solved >= self.total:
+            return COMPLETE
+        return IN_PROGRESS if self.answered or self.read_at else NOT_STARTED
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def is_complete(self) -> bool:
+        return self.status == COMPLETE
+
+
+@dataclass
+class ProgressSummary:
+    complete: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.complete / self.total) if self.total else 0
+
+
+def topic_statuses(learner: Learner | None, topics: Sequence[Topic]) -> dict[int, TopicStatus]:
+    """Status of each topic for `learner`, in three queries whatever the course size."""
+    ids = [t.pk for t in topics]
+    statuses = {pk: TopicStatus() for pk in ids}
+    for row in (
+        Question.objects.active()
+        .filter(topic_id__in=ids)
+        .values("topic_id")
+        .annotate(n=Count("id"))
+    ):
+        statuses[row["topic_id"]].total = row["n"]
+    if learner is None:
+        return statuses
+    for row in (
+        Attempt.objects.filter(
+            learner=learner, question__is_active=True, question__topic_id__in=ids
+        )
+        .values("question__topic_id")
+        .annotate(
+            answered=Count("question", distinct=True),
+            solved=Count("question", filter=Q(is_correct=True), distinct=True),
+            first_right=Count("question", filter=Q(is_first=True, is_correct=True), distinct=True),
+            last=Max("created_at"),
+        )
+    ):
+        status = statuses[row["question__topic_id"]]
+        status.answered, status.solved = row["answered"], row["solved"]
+        status.first_right, status.last_activity = row["first_right"], row["last"]
+    for topic_id, read_at in TopicProgress.objects.filter(
+        learner=learner, topic_id__in=ids
+    ).values_list("topic_id", "read_at"):
+        statuses[topic_id].read_at = read_at
+        last = statuses[topic_id].last_activity
+        statuses[topic_id].last_activity = max(read_at, last) if last else read_at
+    return statuses
+
+
+def summarize(topics: Iterable[Topic], statuses: dict[int, TopicStatus]) -> ProgressSummary:
+    topics = list(topics)
+    return ProgressSummary(sum(statuses[t.pk].is_complete for t in topics), len(topics))
+
+
+def continue_topic(topics: Sequence[Topic], statuses: dict[int, TopicStatus]) -> Topic | None:
+    """Where to pick up: the last topic worked on if unfinished, else the next unfinished one."""
+    active = [t for t in topics if statuses[t.pk].last_activity]
+    if not active:
+        return None
+    last = max(active, key=lambda t: statuses[t.pk].last_activity)
+    start = list(topics).index(last)
+    for topic in list(topics)[start:] + list(topics)[:start]:
+        if not statuses[topic.pk].is_complete:
+            return topic
+    return None
+
+
+@dataclass
+class QuestionState:
+    """One question as this learner sees it on the topic page."""
+
+    question: Question
+    choices: list[Choice]
+    attempt: Attempt | None = None
+    picked: set[int] = field(default_factory=set)
+    nonce: str = ""
+    error: str = ""
+
+    @property
+    def answered(self) -> bool:
+        return self.attempt is not None
+
+
+def order_choices(question: Question, seed: str) -> list[Choice]:
+    """This learner's stable order of the question's active choices."""
+    choices = [c for c in question.choices.all() if c.is_active]
+    return shuffle_choices(choices, [c.pinned for c in choices], f"{seed}:{question.pk}")
+
+
+def question_state(
+    question: Question,
+    seed: str,
+    attempt: Attempt | None = None,
+    *,
+    picked: set[int] | None = None,
+    error: str = "",
+) -> QuestionState:
+    """A question shown as a fresh form (no attempt) or with its result."""
+    state = QuestionState(question, order_choices(question, seed), attempt=attempt, error=error)
+    if attempt is not None:
+        state.picked = picked if picked is not None else {c.pk for c in attempt.choices.all()}
+    else:
+        state.nonce = secrets.token_hex(12)
+    return state
+
+
+def topic_attempts(
+    learner: Learner | None, questions: Sequence[Question]
+) -> tuple[dict[int, Attempt], TopicStatus]:
+    """Each question's latest attempt (with its choices) and the topic's score, in 2 queries."""
+    status = TopicStatus(total=len(questions))
+    if learner is None or not questions:
+        return {}, status
+    latest: dict[int, Attempt] = {}
+    solved: set[int] = set()
+    attempts = Attempt.objects.filter(learner=learner, question__in=questions).prefetch_related(
+        "choices"
+    )
+    for attempt in attempts.order_by("created_at", "pk"):
+        latest[attempt.question_id] = attempt
+        if attempt.is_correct:
+            solved.add(attempt.question_id)
+        status.first_right += attempt.is_first and attempt.is_correct
+        status.last_activity = attempt.created_at
+    status.answered, status.solved = len(latest), len(solved)
+    return latest, status
+
+
+def mistakes(learner: Learner | None) -> list[dict]:
+    """Active questions the learner answered wrong at least once, with whether they fixed it."""
+    if learner is None:
+        return []
+    rows = (
+        Attempt.objects.filter(
+            learner=learner, question__is_active=True, question__topic__is_active=True
+        )
+        .values("question_id")
+        .annotate(
+            wrong=Count("id", filter=Q(is_correct=False)),
+            right=Count("id", filter=Q(is_correct=True)),
+            last=Max("created_at"),
+        )
+        .filter(wrong__gt=0)
+    )
+    by_question = {row["question_id"]: row for row in rows}
+    questions = Question.objects.filter(pk__in=by_question).select_related("topic__chapter")
+    return sorted(
+        (
+            {
+                "question": q,
+                "fixed": by_question[q.pk]["right"] > 0,
+                "last": by_question[q.pk]["last"],
+            }
+            for q in questions
+        ),
+        key=lambda m: (
+            m["question"].topic.chapter.number,
+            m["question"].topic.number,
+            m["question"].position,
+        ),
+    )

@@ -1,0 +1,240 @@
+"""Answering through the real endpoint: graded in place, recorded once, bad input refused."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from quizzes.models import Attempt, Learner, Question
+from tests.factories import SHIPPED_CONTENT, answer, load, question_form, tokens
+
+pytestmark = pytest.mark.django_db
+TOPIC_URL = "/images/base-images/"
+
+
+@pytest.fixture
+def question(seed_course):
+    return Question.objects.get(key="alpine-musl")
+
+
+def post(client, question, data, htmx=True, **extra):
+    headers = {"HX-Request": "true"} if htmx else {}
+    return client.post(
+        reverse("quizzes:answer", args=[question.pk]), data, headers=headers, **extra
+    )
+
+
+def fresh_nonce(client, question):
+    page = client.get(f"{TOPIC_URL}?retry={question.key}").content.decode()
+    return question_form(page, question)[0]
+
+
+def test_right_answer_is_graded_in_place(client, question):
+    response = answer(client, question, correct=True)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Correct!" in html
+    assert 'hx-swap-oob="true"' in html
+    assert "You got 1 of 4 right on the first try." in html
+    assert "<html" not in html  # a fragment, not the page
+
+
+def test_wrong_answer_shows_right_choice_feedback_and_explanation(client, question):
+    html = answer(client, question, correct=False).content.decode()
+    assert "Not quite." in html
+    right = question.choices.get(is_correct=True)
+    assert re.search(r'is-correct">\s*<span class="tag ok">Correct answer', html)
+    assert right.text_html in html
+    assert "musl is a different C library" in html  # explanation
+    assert "You got 0 of 4 right on the first try." in html
+
+
+def test_attempt_is_recorded_with_version_and_first_flag(client, question):
+    answer(client, question, correct=False)
+    answer(client, question, correct=True)
+    first, second = Attempt.objects.order_by("pk")
+    assert (first.is_first, first.is_correct, first.version) == (True, False, question.version)
+    assert (second.is_first, second.is_correct) == (False, True)
+    assert list(second.choices.values_list("is_correct", flat=True)) == [True]
+
+
+def test_without_javascript_posts_redirect_back_to_the_question(client, question):
+    response = answer(client, question, correct=True, htmx=False)
+    assert response.status_code == 302
+    assert response["Location"] == f"{TOPIC_URL}#{question.anchor}"
+    page = client.get(response["Location"]).content.decode()
+    assert "Correct!" in page
+    assert "You got 1 of 4 right on the first try." in page
+
+
+def test_resent_post_records_one_attempt(client, question):
+    nonce = fresh_nonce(client, question)
+    data = {"nonce": nonce, "choice": tokens(question, correct=True)}
+    first = post(client, question, data)
+    second = post(client, question, data)
+    assert first.status_code == second.status_code == 200
+    assert Attempt.objects.count() == 1
+
+
+def test_try_again_gives_a_fresh_form(client, question):
+    answer(client, question, correct=False)
+    response = client.get(
+        reverse("quizzes:retry", args=[question.pk]), headers={"HX-Request": "true"}
+    )
+    html = response.content.decode()
+    assert 'name="choice"' in html
+    assert "Not quite." not in html
+    no_js = client.get(reverse("quizzes:retry", args=[question.pk]))
+    assert no_js["Location"] == f"{TOPIC_URL}?retry={question.key}#{question.anchor}"
+
+
+def test_retry_link_renders_the_form_without_javascript(client, question):
+    answer(client, question, correct=False)
+    page = client.get(f"{TOPIC_URL}?retry={question.key}").content.decode()
+    _, choice_tokens = question_form(page, question)
+    assert len(choice_tokens) == 4
+
+
+# --- bad input: a clear 4xx message, nothing recorded --------------------------------------
+
+
+def assert_refused(response, status, message):
+    assert response.status_code == status
+    assert message in response.content.decode()
+    assert Attempt.objects.count() == 0
+    assert Learner.objects.count() == 0
+
+
+def test_unknown_choice_token(client, question):
+    data = {"nonce": fresh_nonce(client, question), "choice": "not-a-token"}
+    assert_refused(post(client, question, data), 400, "not part of this question")
+
+
+def test_choice_from_another_question(client, question):
+    other = Question.objects.get(key="scratch-viable")
+    data = {"nonce": fresh_nonce(client, question), "choice": tokens(other, correct=True)}
+    assert_refused(post(client, question, data), 400, "not part of this question")
+
+
+def test_empty_selection(client, question):
+    data = {"nonce": fresh_nonce(client, question)}
+    assert_refused(post(client, question, data), 400, "Choose an answer before checking.")
+
+
+def test_several_answers_to_single_answer_question(client, question):
+    two = tokens(question, correct=False)[:2]
+    data = {"nonce": fresh_nonce(client, question), "choice": two}
+    assert_refused(post(client, question, data), 400, "choose only one")
+
+
+def test_missing_nonce(client, question):
+    data = {"choice": tokens(question, correct=True)}
+    assert_refused(post(client, question, data), 400, "Reload the page")
+
+
+def test_retired_question(client, question, tmp_path):
+    import shutil
+
+    nonce = fresh_nonce(client, question)
+    root = tmp_path / "content"
+    shutil.copytree(SHIPPED_CONTENT, root)
+    path = root / "02-images" / "12-base-images.md"
+    path.write_text(path.read_text().split("### Why is switching")[0])
+    load(root)
+    data = {"nonce": nonce, "choice": tokens(question, correct=True)}
+    assert_refused(post(client, question, data), 410, "retired")
+
+
+def test_oversized_body(client, question):
+    data = {"nonce": fresh_nonce(client, question), "choice": ["x" * 5000]}
+    assert_refused(post(client, question, data), 413, "too large")
+
+
+def test_missing_csrf_token(question):
+    client = Client(enforce_csrf_checks=True)
+    nonce = fresh_nonce(client, question)
+    data = {"nonce": nonce, "choice": tokens(question, correct=True)}
+    assert_refused(post(client, question, data), 403, "Reload the page")
+
+
+def test_errors_without_javascript_rerender_the_page(client, question):
+    data = {"nonce": fresh_nonce(client, question)}
+    response = post(client, question, data, htmx=False)
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "<html" in html
+    assert 'role="alert"' in html
+    assert "Choose an answer before checking." in html
+
+
+def test_get_is_not_allowed(client, question):
+    assert client.get(reverse("quizzes:answer", args=[question.pk])).status_code == 405
+
+
+# --- nothing revealed before answering ---------------------------------------------------
+
+
+def test_topic_page_reveals_no_answer_before_answering(client, seed_course):
+    html = client.get(TOPIC_URL).content.decode()
+    for question in Question.objects.all():
+        assert question.explanation_html not in html
+        for choice in question.choices.all():
+            if choice.feedback_html:
+                assert choice.feedback_html not in html
+    assert "Correct answer" not in html
+    assert "is-correct" not in html
+    assert "Why:" not in html
+
+
+def test_answering_one_question_reveals_nothing_about_the_others(client, question):
+    answer(client, question, correct=True)
+    html = client.get(TOPIC_URL).content.decode()
+    for other in Question.objects.exclude(pk=question.pk):
+        assert other.explanation_html not in html
+    assert html.count("Correct answer") == 1
+
+
+# --- shuffling ---------------------------------------------------------------------------
+
+
+def choice_order(client, skip=None):
+    html = client.get(TOPIC_URL).content.decode()
+    return [question_form(html, q)[1] for q in Question.objects.order_by("position") if q != skip]
+
+
+def test_choice_order_is_stable_for_a_visitor(client, seed_course):
+    assert choice_order(client) == choice_order(client)
+
+
+def test_choice_order_is_stable_after_first_answer(client, question):
+    before = choice_order(client, skip=question)
+    answer(client, question, correct=True)
+    assert choice_order(client, skip=question) == before
+
+
+def test_choice_order_differs_across_learners(seed_course):
+    orders = [tuple(map(tuple, choice_order(Client()))) for _ in range(6)]
+    assert len(set(orders)) > 1
+    correct = {q.pk: tokens(q, correct=True)[0] for q in Question.objects.all()}
+    firsts = [order[0] for learner in orders for order in learner]
+    assert not set(firsts) <= set(correct.values())  # the right answer is not always first
+
+
+# --- query budgets -----------------------------------------------------------------------
+
+
+def test_topic_page_queries_with_progress(client, question, django_assert_max_num_queries):
+    answer(client, question, correct=True)
+    answer(client, Question.objects.get(key="scratch-viable"), correct=False)
+    with django_assert_max_num_queries(10):
+        response = client.get(TOPIC_URL)
+    assert "You got 1 of 4" in response.content.decode()
+
+
+def test_grading_post_queries(client, question, django_assert_max_num_queries):
+    answer(client, Question.objects.get(key="scratch-viable"), correct=True)  # learner exists
+    data = {"nonce": fresh_nonce(client, question), "choice": tokens(question, correct=True)}
+    # 12 in production; the test wraps the answer's transaction in a savepoint pair.
+    with django_assert_max_num_queries(14):
+        assert post(client, question, data).status_code == 200

@@ -1,0 +1,51 @@
+"""Pure grading and shuffling rules."""
+
+import pytest
+
+from quizzes.grading import AnswerError, grade_answer, shuffle_choices
+
+
+def test_single_answer_right_and_wrong():
+    assert grade_answer({"a"}, "abcd", ["a"], allows_many=False).is_correct
+    grade = grade_answer({"a"}, "abcd", ["b"], allows_many=False)
+    assert not grade.is_correct
+    assert (grade.missed, grade.wrong) == ({"a"}, {"b"})
+
+
+def test_select_all_needs_exactly_the_correct_set():
+    assert grade_answer({"a", "b"}, "abc", ["b", "a"], allows_many=True).is_correct
+    assert not grade_answer({"a", "b"}, "abc", ["a"], allows_many=True).is_correct
+    assert not grade_answer({"a", "b"}, "abc", ["a", "b", "c"], allows_many=True).is_correct
+
+
+@pytest.mark.parametrize(
+    ("picked", "allows_many", "message"),
+    [
+        ([], False, "Choose an answer"),
+        (["z"], False, "not part of this question"),
+        (["a", "b"], False, "choose only one"),
+    ],
+)
+def test_bad_answers_raise(picked, allows_many, message):
+    with pytest.raises(AnswerError, match=message):
+        grade_answer({"a"}, "abc", picked, allows_many=allows_many)
+
+
+def test_shuffle_is_stable_per_seed_and_varies_across_seeds():
+    items = list(range(8))
+    pinned = [False] * 8
+    assert shuffle_choices(items, pinned, "s1") == shuffle_choices(items, pinned, "s1")
+    orders = {tuple(shuffle_choices(items, pinned, f"seed{i}")) for i in range(20)}
+    assert len(orders) > 15
+
+
+def test_pinned_choice_keeps_its_place():
+    items = ["a", "b", "c", "none of the above"]
+    for i in range(30):
+        assert shuffle_choices(items, [False, False, False, True], str(i))[3] == "none of the above"
+
+
+def test_first_choice_is_not_always_first():
+    """The seed puts every right answer first: shuffling must hide that."""
+    firsts = {shuffle_choices("abcd", [False] * 4, f"learner{i}:q")[0] for i in range(40)}
+    assert firsts == set("abcd")
