@@ -23,8 +23,8 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.core.cache import cache
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
-from django.utils.html import escape
 
 PREFIX = "login-throttle"
 
@@ -117,11 +117,11 @@ class LoginThrottleMiddleware:
         if request.method == "POST" and request.path_info in login_paths():
             wait = retry_after(request, request.POST.get("username"))
             if wait:
-                return throttled_response(wait)
+                return throttled_response(request, wait)
         return self.get_response(request)
 
 
-def throttled_response(wait: int) -> HttpResponse:
+def throttled_response(request: HttpRequest, wait: int) -> HttpResponse:
     """A 429 page that says what happened and when to try again."""
     minutes = max(1, math.ceil(wait / 60))
     unit = "minute" if minutes == 1 else "minutes"
@@ -129,11 +129,6 @@ def throttled_response(wait: int) -> HttpResponse:
         "Too many failed login attempts. For your account's safety, logging in is paused: "
         f"try again in {minutes} {unit}."
     )
-    html = (
-        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        "<title>Too many login attempts — Coursedeck</title></head>"
-        f"<body><main><h1>Too many login attempts</h1><p>{escape(message)}</p></main></body></html>"
-    )
-    response = HttpResponse(html, status=429)
+    response = render(request, "429.html", {"message": message}, status=429)
     response["Retry-After"] = str(wait)
     return response

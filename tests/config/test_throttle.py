@@ -1,7 +1,5 @@
 """Login throttling: failed logins counted per username and per client, 429 over the limit."""
 
-from pathlib import Path
-
 import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
@@ -15,11 +13,8 @@ PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture(autouse=True)
-def login_page(settings):
-    """A stand-in login template (the real one is another issue's), and a clean cache."""
-    templates = [dict(engine) for engine in settings.TEMPLATES]
-    templates[0]["DIRS"] = [Path(__file__).parent / "templates", *templates[0]["DIRS"]]
-    settings.TEMPLATES = templates
+def limits(settings):
+    """The default limits, and a clean cache."""
     settings.LOGIN_THROTTLE_USER_LIMIT = 5
     settings.LOGIN_THROTTLE_IP_LIMIT = 30
     settings.LOGIN_THROTTLE_WINDOW = 900
