@@ -20,8 +20,9 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import connection
 
+from quizzes.models import Question
 from tests.config.helpers import DROPPED, PROJECT
-from tests.factories import FIXTURE_COURSE, load
+from tests.factories import FIXTURE_COURSE, SHIPPED_CONTENT, load
 
 pytestmark = [
     pytest.mark.skipif(
@@ -59,7 +60,7 @@ class Server:
         headers = {"Cookie": "; ".join(f"{k}={m.value}" for k, m in cookies.items())}
         data = None
         if body is not None:
-            data = urlencode(body)
+            data = urlencode(body, doseq=True)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         try:
             conn.request(method, path, body=data, headers=headers)
@@ -170,3 +171,36 @@ def test_a_session_started_on_one_server_continues_on_the_other(servers):
     assert status == 302
     _, _, page = a.request("GET", "/", cookies)
     assert account_name(page) is None
+
+
+def first_try_scores(html: str) -> list[str]:
+    """The first-try score column of the progress page."""
+    return re.findall(r"<td>(\d+ of \d+|—|No questions)</td>", html)
+
+
+def test_an_answer_given_on_one_server_shows_in_progress_on_the_other(servers):
+    """Answer a question on A (non-JS form post); B's progress page counts it."""
+    load(SHIPPED_CONTENT)
+    User.objects.create_user("ada", password=PASSWORD)
+    a, b = servers
+    cookies = SimpleCookie()
+    a.request("GET", "/", cookies)
+    token = cookies["csrftoken"].value
+    login = {"username": "ada", "password": PASSWORD, "csrfmiddlewaretoken": token}
+    assert b.request("POST", "/accounts/login/", cookies, login)[0] == 302
+
+    _, _, progress = b.request("GET", "/quiz/progress/", cookies)
+    assert "—" in first_try_scores(progress)  # nothing answered yet
+    assert not any(score.startswith("1 of") for score in first_try_scores(progress))
+
+    _, _, topic = a.request("GET", "/images/base-images/", cookies)
+    question_id = int(re.search(r'action="/quiz/answer/(\d+)/"', topic).group(1))
+    nonce = re.search(r'name="nonce" value="([0-9a-f]+)"', topic).group(1)
+    question = Question.objects.get(pk=question_id)
+    right = [c.token for c in question.choices.filter(is_correct=True)]
+    answer = {"csrfmiddlewaretoken": cookies["csrftoken"].value, "nonce": nonce, "choice": right}
+    status, _, _ = a.request("POST", f"/quiz/answer/{question_id}/", cookies, answer)
+    assert status == 302
+
+    _, _, progress = b.request("GET", "/quiz/progress/", cookies)
+    assert any(score.startswith("1 of") for score in first_try_scores(progress))
