@@ -8,6 +8,7 @@ clears its username's count; the IP count is left to expire, so an attacker cann
 by logging into an account of their own between guesses.
 
 Counts live in the default cache: with several app servers, set REDIS_URL so they share it.
+The receivers are connected when this module is imported, which loading the middleware does.
 """
 
 from __future__ import annotations
