@@ -7,12 +7,16 @@ PORT ?= 8000
 CHROMIUM_PATH ?= /usr/bin/chromium
 export CHROMIUM_PATH
 
-.PHONY: run test lint format chromium migrate content bench clean help
+# The PostgreSQL pass of CI (`.ci/postgres.sh` sets the server up).
+POSTGRES_URL ?= postgres://coursedeck:coursedeck@127.0.0.1:5432/coursedeck
+
+.PHONY: run test test-postgres lint format chromium migrate content bench clean help
 
 help:
 	@echo "make run    - set up .venv, migrate, load content/, serve http://127.0.0.1:$(PORT)"
 	@echo "make test   - install test dependencies (Chromium included), run ruff and pytest"
-	@echo "make lint   - ruff check and format check"
+	@echo "make test-postgres - make test against PostgreSQL (run .ci/postgres.sh first)"
+	@echo "make lint   - ruff check and format check, hadolint on the Dockerfile"
 	@echo "make bench  - run the benchmarks (see bench/README.md)"
 
 $(STAMP): pyproject.toml
@@ -40,6 +44,7 @@ chromium:
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/hadolint --failure-threshold warning Dockerfile
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
@@ -47,6 +52,9 @@ format: $(STAMP)
 
 test: $(STAMP) chromium lint
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres:
+	DATABASE_URL=$(POSTGRES_URL) $(MAKE) test
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis

@@ -1,10 +1,14 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from config import health
 from quizzes import views as quiz_views
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("accounts/signup/", quiz_views.signup, name="signup"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("quiz/", include("quizzes.urls")),
