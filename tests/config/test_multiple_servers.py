@@ -198,7 +198,12 @@ def test_an_answer_given_on_one_server_shows_in_progress_on_the_other(servers):
     nonce = re.search(r'name="nonce" value="([0-9a-f]+)"', topic).group(1)
     question = Question.objects.get(pk=question_id)
     right = [c.token for c in question.choices.filter(is_correct=True)]
-    answer = {"csrfmiddlewaretoken": cookies["csrftoken"].value, "nonce": nonce, "choice": right}
+    answer = {
+        "csrfmiddlewaretoken": cookies["csrftoken"].value,
+        "nonce": nonce,
+        "version": question.version,
+        "choice": right,
+    }
     status, _, _ = a.request("POST", f"/quiz/answer/{question_id}/", cookies, answer)
     assert status == 302
 
