@@ -1,6 +1,7 @@
 """Answering through the real endpoint: graded in place, recorded once, bad input refused."""
 
 import re
+import shutil
 
 import pytest
 from django.test import Client
@@ -134,30 +135,25 @@ def test_missing_nonce(client, question):
     assert_refused(post(client, question, data), 400, "Reload the page")
 
 
-def test_retired_question(client, question, tmp_path):
-    import shutil
-
-    nonce = fresh_nonce(client, question)
+def reload_seed(tmp_path, edit) -> None:
+    """Re-import a copy of the shipped content with `edit` applied to the seed topic's text."""
     root = tmp_path / "content"
     shutil.copytree(SHIPPED_CONTENT, root)
     path = root / "02-images" / "12-base-images.md"
-    path.write_text(path.read_text().split("### Why is switching")[0])
+    path.write_text(edit(path.read_text()))
     load(root)
+
+
+def test_retired_question(client, question, tmp_path):
+    nonce = fresh_nonce(client, question)
+    reload_seed(tmp_path, lambda text: text.split("### Why is switching")[0])
     data = {"nonce": nonce, "choice": tokens(question, correct=True)}
     assert_refused(post(client, question, data), 410, "retired")
 
 
 def test_question_changed_since_the_page_was_loaded(client, question, tmp_path):
-    import shutil
-
     nonce = fresh_nonce(client, question)
-    root = tmp_path / "content"
-    shutil.copytree(SHIPPED_CONTENT, root)
-    path = root / "02-images" / "12-base-images.md"
-    path.write_text(
-        path.read_text().replace("Why is switching to alpine", "Why is moving to alpine")
-    )
-    load(root)
+    reload_seed(tmp_path, lambda text: text.replace("switching to alpine", "moving to alpine"))
     data = {"nonce": nonce, "choice": tokens(question, correct=True)}
     response = post(client, question, data)  # carries the version the page showed
     assert_refused(response, 409, "updated while you were reading")
