@@ -47,7 +47,7 @@ class Command(BaseCommand):
             ) from None
         elapsed = time.perf_counter() - started
         # Warnings never block a load; they are for the author, so they go with the errors.
-        for warning in report.warnings:
+        for warning in report.warnings if verbosity >= 1 else []:
             self.stderr.write(self.style.WARNING(str(warning)))
         if check and verbosity >= 1:
             self.stdout.write(
