@@ -114,7 +114,7 @@ def topic_stats(course: Course) -> list[TopicStats]:
 
 
 def _per_learner_sql(marks: str) -> str:
-    """Per (topic, learner): active questions solved, and the first-try score.
+    """Per (topic, learner) for the topics in `marks`: active questions solved, first-try score.
 
     The inner grouping by (question, learner) follows the attempt_by_learner index, so
     the database streams it without sorting all attempts.
@@ -127,7 +127,9 @@ def _per_learner_sql(marks: str) -> str:
         f" MAX(CASE WHEN is_correct THEN 1 ELSE 0 END) AS solved,"
         f" MAX(CASE WHEN is_first THEN (CASE WHEN is_correct THEN 1.0 ELSE 0.0 END) END)"
         f" AS first_right"
-        f" FROM {ATTEMPT} WHERE question_id IN ({marks}) GROUP BY question_id, learner_id) x"
+        f" FROM {ATTEMPT} WHERE question_id IN"
+        f" (SELECT id FROM {QUESTION} WHERE topic_id IN ({marks}))"
+        f" GROUP BY question_id, learner_id) x"
         f" JOIN {QUESTION} q ON q.id = x.question_id"
         f" GROUP BY q.topic_id, x.learner_id"
     )
