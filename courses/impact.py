@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from django.db.models import Count
 
 from courses.content import CourseSource, Problem, TopicSource
-from courses.models import Course, Topic
+from courses.models import Chapter, Course, Topic
 from quizzes.models import Attempt, Choice, Question
 from quizzes.sync import correct_key, match_questions, normalize
 
@@ -70,6 +70,16 @@ def impact_report(source: CourseSource, changed: set[str] | None = None) -> list
         if not topic.is_active:
             found.append(Problem(topic_src.path, 1, f"topic '{topic.slug}' is restored"))
         found += topic_impact(topic_src, questions[topic.pk], counts)
+    chapter_slugs = {c.slug for c in source.chapters}
+    for chapter in Chapter.objects.filter(course=course, is_active=True).order_by("number"):
+        if chapter.slug not in chapter_slugs:
+            found.append(
+                Problem(
+                    chapter.source_path,
+                    1,
+                    f"chapter '{chapter.slug}' would be retired (folder or chapter.md removed)",
+                )
+            )
     slugs = {t.slug for t in source.topics}
     for slug, topic in sorted(topics.items()):
         if topic.is_active and slug not in slugs:

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET
 
 from courses.models import Topic
@@ -40,7 +41,10 @@ def staff_required(view: Callable) -> Callable:
             return redirect_to_login(request.get_full_path())
         if not (request.user.is_active and request.user.is_staff):
             raise PermissionDenied("The results dashboard is for staff.")
-        return view(request, *args, **kwargs)
+        response = view(request, *args, **kwargs)
+        # Learner data: never kept by a browser or a shared cache.
+        add_never_cache_headers(response)
+        return response
 
     return wrapped
 

@@ -15,9 +15,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db import connection
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, QuerySet
 
 from courses.models import Course, Topic
 from quizzes.models import Attempt, Choice, Learner, Question, TopicProgress
@@ -304,7 +305,7 @@ class LearnerRow:
     attempts: int = 0
     questions: int = 0
     first_right: int = 0
-    last: object = None
+    last: datetime | None = None
 
 
 def learner_rows(learners: Sequence[Learner]) -> list[LearnerRow]:
@@ -326,7 +327,7 @@ def learner_rows(learners: Sequence[Learner]) -> list[LearnerRow]:
     return list(rows.values())
 
 
-def learner_answers(learner: Learner):
+def learner_answers(learner: Learner) -> QuerySet[Attempt]:
     """Every answer the learner gave, oldest first, with the question and picked choices."""
     return (
         Attempt.objects.filter(learner=learner)

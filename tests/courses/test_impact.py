@@ -114,6 +114,19 @@ def test_removed_topic_would_be_retired(root, learner):
     ]
 
 
+def test_removed_chapter_would_be_retired(root, learner):
+    import shutil
+
+    from tests.factories import write
+
+    shutil.move(root / "01-one", root / "02-two")
+    write(root, "02-two/chapter.md", "---\nnumber: 2\ntitle: Two\n---\nSecond chapter.\n")
+    lines = report(root)
+    assert lines[0] == "content/01-one/chapter.md:1: chapter 'one' would be retired (folder or " + (
+        "chapter.md removed)"
+    )
+
+
 def test_check_prints_impact_and_writes_nothing(root, learner):
     edit(root, "- [ ] docker build\n- [x] docker run", "- [x] docker build\n- [ ] docker run")
     before = Question.objects.get(key="start").version

@@ -60,7 +60,9 @@ def test_learners_get_403_and_no_data(client, data):
 
 def test_staff_see_every_page(staff_client, data):
     for url in results_urls():
-        assert staff_client.get(url).status_code == 200, url
+        response = staff_client.get(url)
+        assert response.status_code == 200, url
+        assert "no-store" in response["Cache-Control"], url  # learner data stays uncached
 
 
 def test_topics_page_shows_the_funnel(staff_client, data):
