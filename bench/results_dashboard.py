@@ -41,6 +41,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--runs", type=int, default=5, help="Timed requests per page.")
     parser.add_argument("--extra-topics", type=int, default=0, help="Synthetic topics to add.")
+    parser.add_argument("--keep", action="store_true", help="Keep the database, to inspect it.")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="results-bench-"))
@@ -116,7 +117,10 @@ def main() -> None:
                 f"{len(queries):>8} {len(body) / 1024:>8.0f}"
             )
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if args.keep:
+            print(f"\nKept {work / 'bench.sqlite3'}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
