@@ -71,6 +71,10 @@ MIDDLEWARE = [
     "config.throttle.LoginThrottleMiddleware",
 ]
 
+# Live preview: edits under content/ show on the next page load (development only).
+if DEBUG and env_bool("CONTENT_RELOAD", default=True):
+    MIDDLEWARE.append("courses.middleware.ContentReloadMiddleware")
+
 ROOT_URLCONF = "config.urls"
 
 _app_loaders = [

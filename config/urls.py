@@ -12,5 +12,6 @@ urlpatterns = [
     path("accounts/signup/", quiz_views.signup, name="signup"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("quiz/", include("quizzes.urls")),
+    path("results/", include("quizzes.results_urls")),
     path("", include("courses.urls")),
 ]

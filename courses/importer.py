@@ -17,7 +17,9 @@ from pathlib import Path
 
 from django.db import transaction
 
-from courses.content import CourseSource, TopicSource, parse_course
+from courses.content import CourseSource, Problem, TopicSource, parse_course
+from courses.impact import impact_report
+from courses.lint import lint_course
 from courses.markdown import RENDERER_VERSION, render_inline, render_markdown
 from courses.models import Chapter, Course, Topic
 from quizzes.sync import RenderedChoice, RenderedQuestion, sync_questions
@@ -33,6 +35,8 @@ class LoadReport:
     """What a load did (or, for a check, would do), counted per kind of row."""
 
     counts: dict[str, Counter] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)  # question quality (courses/lint.py)
+    impact: list[Problem] = field(default_factory=list)  # effects on learner data, for --check
 
     def add(self, kind: str, outcome: str, n: int = 1) -> None:
         self.counts.setdefault(kind, Counter())[outcome] += n
@@ -124,10 +128,15 @@ def load_course(root: Path, *, check: bool = False, progress: Progress | None = 
         or not known[t.slug].is_active
     ]
     if check:
-        return preview(source, known, changed)
-    rendered = dict(zip((t.slug for t in changed), render_topics(changed, progress), strict=True))
-    with transaction.atomic():
-        sync_course(source, rendered, report)
+        report = preview(source, known, changed)
+        report.impact = impact_report(source, {t.slug for t in changed})
+    else:
+        rendered = dict(
+            zip((t.slug for t in changed), render_topics(changed, progress), strict=True)
+        )
+        with transaction.atomic():
+            sync_course(source, rendered, report)
+    report.warnings = lint_course(source)
     return report
 
 

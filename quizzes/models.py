@@ -106,7 +106,19 @@ class Attempt(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["learner", "nonce"], name="attempt_unique_nonce"),
         ]
-        indexes = [models.Index(fields=["question", "is_first"])]
+        indexes = [
+            # Covering indexes for the results dashboard (quizzes/stats.py): first tries of a
+            # question in learner order, and all attempts of a question grouped per learner.
+            models.Index(
+                fields=["question", "is_first", "learner", "version", "is_correct"],
+                name="attempt_first_tries",
+            ),
+            models.Index(
+                fields=["question", "learner", "version", "is_first", "is_correct"],
+                name="attempt_by_learner",
+            ),
+            models.Index(fields=["learner", "created_at"], name="attempt_learner_history"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.learner} on {self.question_id}: {'right' if self.is_correct else 'wrong'}"

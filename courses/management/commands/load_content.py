@@ -26,7 +26,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--check",
             action="store_true",
-            help="Validate and report what would change, without writing anything.",
+            help=(
+                "Validate, lint and report what would change (including the effect on "
+                "learners' answers), without writing anything."
+            ),
         )
 
     def handle(self, *args, directory=None, check=False, verbosity=1, **options):
@@ -43,6 +46,15 @@ class Command(BaseCommand):
                 f"{count} problem{'s' if count != 1 else ''} in {root}; nothing was loaded."
             ) from None
         elapsed = time.perf_counter() - started
+        # Warnings never block a load; they are for the author, so they go with the errors.
+        for warning in report.warnings if verbosity >= 1 else []:
+            self.stderr.write(self.style.WARNING(str(warning)))
+        if check and verbosity >= 1:
+            self.stdout.write(
+                "Impact on learner data:" if report.impact else "No learner data affected."
+            )
+            for line in report.impact:
+                self.stdout.write(f"  {line}")
         if verbosity >= 1:
             verb = "Checked" if check else "Loaded"
             self.stdout.write(report.summary())

@@ -1,0 +1,337 @@
+"""Results for instructors: topic funnel, question analysis, per-learner history.
+
+Every number is aggregated by the database in a fixed number of queries, whatever the number
+of attempts: the views stay fast at 200,000 attempts. Definitions (docs/results.md):
+
+- topic score: a learner's share of first attempts answered right among the topic's questions;
+- facility: share of a question version's first attempts that were right;
+- discrimination D: facility in the upper 27% of those learners (by topic score) minus the
+  facility in the lower 27%;
+- pick rate: share of a version's first attempts that picked the choice.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import connection
+from django.db.models import Count, Max, Q, QuerySet
+
+from courses.models import Course, Topic
+from quizzes.models import Attempt, Choice, Learner, Question, TopicProgress
+
+TOO_EASY = 0.9
+TOO_HARD = 0.3
+UNPICKED = 0.05
+# Below this many learners on a version, a flag is shown but marked as weak evidence.
+MIN_LEARNERS = 20
+GROUP_SHARE_PERCENT = 27
+
+ATTEMPT = Attempt._meta.db_table
+QUESTION = Question._meta.db_table
+PICKS = Attempt.choices.through._meta.db_table
+PROGRESS = TopicProgress._meta.db_table
+
+
+def _rows(sql: str, params: Sequence) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _in(ids: Sequence[int]) -> str:
+    """Placeholders for an IN list (at least one, so an empty list matches nothing)."""
+    return ", ".join(["%s"] * max(len(ids), 1))
+
+
+def _ids(ids: Sequence[int]) -> list[int]:
+    return list(ids) or [-1]
+
+
+# --- topics --------------------------------------------------------------------------------
+
+
+@dataclass
+class TopicStats:
+    topic: Topic
+    questions: int = 0
+    reached: int = 0
+    completed: int = 0
+    average_score: float | None = None
+    reach_share: float = 0.0  # of the learners who reached the first topic
+
+
+def topic_stats(course: Course) -> list[TopicStats]:
+    """Each active topic in course order with reach, completion and first-try score."""
+    topics = list(Topic.objects.filter(course=course).in_order())
+    ids = [t.pk for t in topics]
+    stats = {t.pk: TopicStats(t) for t in topics}
+    for row in (
+        Question.objects.active()
+        .filter(topic_id__in=ids)
+        .values("topic_id")
+        .annotate(n=Count("id"))
+    ):
+        stats[row["topic_id"]].questions = row["n"]
+    marks = _in(ids)
+    # One pass over the attempts, grouped per (topic, learner), then per topic.
+    for topic_id, reached, completed, average in _rows(
+        f"SELECT per.topic_id, COUNT(*),"
+        f" SUM(CASE WHEN per.solved = totals.total THEN 1 ELSE 0 END), AVG(per.score)"
+        f" FROM ({_per_learner_sql(marks)}) per"
+        f" JOIN (SELECT topic_id, COUNT(*) AS total FROM {QUESTION}"
+        f" WHERE is_active AND topic_id IN ({marks}) GROUP BY topic_id) totals"
+        f" ON totals.topic_id = per.topic_id"
+        f" GROUP BY per.topic_id",
+        _ids(ids) * 2,
+    ):
+        stats[topic_id].reached, stats[topic_id].completed = reached, completed
+        stats[topic_id].average_score = None if average is None else float(average)
+    # Learners who only marked a topic read (no answer there) reached it too.
+    for topic_id, n in _rows(
+        f"SELECT p.topic_id, COUNT(*) FROM {PROGRESS} p WHERE p.topic_id IN ({marks})"
+        f" AND NOT EXISTS (SELECT 1 FROM {ATTEMPT} a JOIN {QUESTION} q ON q.id = a.question_id"
+        f" WHERE a.learner_id = p.learner_id AND q.topic_id = p.topic_id)"
+        f" GROUP BY p.topic_id",
+        _ids(ids),
+    ):
+        stats[topic_id].reached += n
+    # A topic without questions is completed by marking it read.
+    without_questions = [pk for pk, s in stats.items() if not s.questions]
+    for row in (
+        TopicProgress.objects.filter(topic_id__in=without_questions)
+        .values("topic_id")
+        .annotate(n=Count("learner_id"))
+    ):
+        stats[row["topic_id"]].completed = row["n"]
+    result = [stats[pk] for pk in ids]
+    first = result[0].reached if result else 0
+    for s in result:
+        s.reach_share = s.reached / first if first else 0.0
+    return result
+
+
+def _per_learner_sql(marks: str) -> str:
+    """Per (topic, learner) for the topics in `marks`: active questions solved, first-try score.
+
+    The inner grouping by (question, learner) follows the attempt_by_learner index, so
+    the database streams it without sorting all attempts.
+    """
+    return (
+        f"SELECT q.topic_id AS topic_id, x.learner_id AS learner_id,"
+        f" SUM(CASE WHEN q.is_active THEN x.solved ELSE 0 END) AS solved,"
+        f" AVG(x.first_right) AS score"
+        f" FROM (SELECT question_id, learner_id,"
+        f" MAX(CASE WHEN is_correct THEN 1 ELSE 0 END) AS solved,"
+        f" MAX(CASE WHEN is_first THEN (CASE WHEN is_correct THEN 1.0 ELSE 0.0 END) END)"
+        f" AS first_right"
+        f" FROM {ATTEMPT} WHERE question_id IN"
+        f" (SELECT id FROM {QUESTION} WHERE topic_id IN ({marks}))"
+        f" GROUP BY question_id, learner_id) x"
+        f" JOIN {QUESTION} q ON q.id = x.question_id"
+        f" GROUP BY q.topic_id, x.learner_id"
+    )
+
+
+# --- questions -----------------------------------------------------------------------------
+
+
+@dataclass
+class ChoiceStats:
+    choice: Choice
+    picks: int = 0
+    rate: float = 0.0
+
+    @property
+    def unpicked(self) -> bool:
+        return not self.choice.is_correct and self.rate < UNPICKED
+
+
+@dataclass
+class VersionStats:
+    question: Question
+    version: str
+    attempts: int = 0
+    learners: int = 0
+    first_attempts: int = 0
+    facility: float | None = None
+    discrimination: float | None = None
+    group_size: int = 0
+    choices: list[ChoiceStats] = field(default_factory=list)
+
+    @property
+    def is_current(self) -> bool:
+        return self.version == self.question.version
+
+    @property
+    def enough_data(self) -> bool:
+        return self.first_attempts >= MIN_LEARNERS
+
+    @property
+    def flags(self) -> list[str]:
+        """Reasons to look at this question again (see docs/results.md)."""
+        found = []
+        if self.facility is not None and self.facility > TOO_EASY:
+            found.append("too easy")
+        if self.facility is not None and self.facility < TOO_HARD:
+            found.append("too hard")
+        if self.discrimination is not None and self.discrimination < 0:
+            found.append("negative discrimination")
+        if self.first_attempts and any(c.unpicked for c in self.choices):
+            found.append("distractor nobody picks")
+        return found
+
+
+def question_stats(course: Course, topic: Topic | None = None) -> list[VersionStats]:
+    """Every version of every question with answers (and each active question), in course order.
+
+    Four queries: questions with choices (2), attempt counts, first-attempt analysis, picks.
+    """
+    questions = list(
+        Question.objects.filter(topic__course=course, topic__is_active=True)
+        .filter(Q(topic=topic) if topic else Q())
+        .select_related("topic__chapter")
+        .prefetch_related("choices")
+        .order_by("topic__chapter__number", "topic__number", "-is_active", "position")
+    )
+    ids = [q.pk for q in questions]
+    marks = _in(ids)
+    by_pk = {q.pk: q for q in questions}
+    versions: dict[tuple[int, str], VersionStats] = {}
+
+    def entry(question_id: int, version: str) -> VersionStats:
+        key = (question_id, version)
+        if key not in versions:
+            versions[key] = VersionStats(by_pk[question_id], version)
+        return versions[key]
+
+    for q in questions:
+        if q.is_active:
+            entry(q.pk, q.version)
+    # Grouping by (question, learner, version) first follows an index; learners then
+    # count as rows, which is cheaper than COUNT(DISTINCT) over every attempt.
+    for question_id, version, n, learners in _rows(
+        f"SELECT question_id, version, SUM(n), COUNT(*) FROM ("
+        f" SELECT question_id, learner_id, version, COUNT(*) AS n FROM {ATTEMPT}"
+        f" WHERE question_id IN ({marks}) GROUP BY question_id, learner_id, version"
+        f") per GROUP BY question_id, version",
+        _ids(ids),
+    ):
+        if question_id in by_pk:
+            stats = entry(question_id, version)
+            stats.attempts, stats.learners = n, learners
+    for question_id, version, n, right, group, upper, lower in _rows(
+        _analysis_sql(marks), _ids(ids)
+    ):
+        if question_id not in by_pk:
+            continue
+        stats = entry(question_id, version)
+        stats.first_attempts, stats.facility, stats.group_size = n, right / n, group
+        if group and n >= 2:
+            stats.discrimination = (upper - lower) / group
+    picks: dict[tuple[int, str], dict[int, int]] = defaultdict(dict)
+    for question_id, version, choice_id, n in _rows(
+        f"SELECT a.question_id, a.version, p.choice_id, COUNT(*) FROM {ATTEMPT} a"
+        f" JOIN {PICKS} p ON p.attempt_id = a.id"
+        f" WHERE a.is_first AND a.question_id IN ({marks})"
+        f" GROUP BY a.question_id, a.version, p.choice_id",
+        _ids(ids),
+    ):
+        picks[question_id, version][choice_id] = n
+    for (question_id, version), stats in versions.items():
+        picked = picks.get((question_id, version), {})
+        for choice in stats.question.choices.all():
+            # Offered in this version: the live choices now, or anything that was picked then.
+            if choice.pk in picked or (stats.is_current and choice.is_active):
+                n = picked.get(choice.pk, 0)
+                rate = n / stats.first_attempts if stats.first_attempts else 0.0
+                stats.choices.append(ChoiceStats(choice, n, rate))
+    order = {pk: i for i, pk in enumerate(ids)}
+    return sorted(
+        versions.values(), key=lambda s: (order[s.question.pk], not s.is_current, s.version)
+    )
+
+
+def _analysis_sql(marks: str) -> str:
+    """Per (question, version): first attempts, right ones, group size, right in upper/lower.
+
+    `marks` must cover every question of the topics concerned, so that each learner's topic
+    score (a window over their first attempts in the topic) sees the whole topic. Learners are
+    ranked within the version by topic score (best first, ties by learner id); the upper group
+    is the first ceil(27% of n), the lower group the last as many.
+    `learner_id + 0` keeps SQLite from walking the learner index (a table lookup per
+    attempt) just to avoid a sort; the covering attempt_first_tries index is far cheaper.
+    """
+    return f"""
+        WITH firsts AS (
+            SELECT a.question_id, a.version, a.learner_id, a.is_correct,
+                AVG(CASE WHEN a.is_correct THEN 1.0 ELSE 0.0 END)
+                    OVER (PARTITION BY q.topic_id, a.learner_id + 0) AS score
+            FROM {ATTEMPT} a JOIN {QUESTION} q ON q.id = a.question_id
+            WHERE a.is_first AND a.question_id IN ({marks})
+        ),
+        ranked AS (
+            SELECT question_id, version, is_correct,
+                ROW_NUMBER() OVER (
+                    PARTITION BY question_id, version ORDER BY score DESC, learner_id
+                ) AS rn,
+                COUNT(*) OVER (PARTITION BY question_id, version) AS n
+            FROM firsts
+        ),
+        grouped AS (
+            SELECT question_id, version, is_correct, rn, n,
+                (n * {GROUP_SHARE_PERCENT} + 99) / 100 AS g
+            FROM ranked
+        )
+        SELECT question_id, version, n,
+            SUM(CASE WHEN is_correct THEN 1 ELSE 0 END),
+            g,
+            SUM(CASE WHEN is_correct AND rn <= g THEN 1 ELSE 0 END),
+            SUM(CASE WHEN is_correct AND rn > n - g THEN 1 ELSE 0 END)
+        FROM grouped
+        GROUP BY question_id, version, n, g
+    """
+
+
+# --- learners ------------------------------------------------------------------------------
+
+
+@dataclass
+class LearnerRow:
+    learner: Learner
+    attempts: int = 0
+    questions: int = 0
+    first_right: int = 0
+    last: datetime | None = None
+
+
+def learner_rows(learners: Sequence[Learner]) -> list[LearnerRow]:
+    """Answer counts for one page of learners, in one query."""
+    rows = {learner.pk: LearnerRow(learner) for learner in learners}
+    for row in (
+        Attempt.objects.filter(learner_id__in=rows)
+        .values("learner_id")
+        .annotate(
+            n=Count("id"),
+            questions=Count("question_id", distinct=True),
+            first_right=Count("id", filter=Q(is_first=True, is_correct=True)),
+            last=Max("created_at"),
+        )
+    ):
+        entry = rows[row["learner_id"]]
+        entry.attempts, entry.questions = row["n"], row["questions"]
+        entry.first_right, entry.last = row["first_right"], row["last"]
+    return list(rows.values())
+
+
+def learner_answers(learner: Learner) -> QuerySet[Attempt]:
+    """Every answer the learner gave, oldest first, with the question and picked choices."""
+    return (
+        Attempt.objects.filter(learner=learner)
+        .select_related("question__topic__chapter")
+        .prefetch_related("choices")
+        .order_by("created_at", "pk")
+    )

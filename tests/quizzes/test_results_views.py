@@ -1,0 +1,153 @@
+"""The results dashboard: staff only, right numbers on the page, CSV, constant query counts."""
+
+import csv
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from quizzes.models import Attempt, Learner, Question
+from tests.quizzes.results_data import build
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def data(tmp_path):
+    return build(tmp_path)
+
+
+@pytest.fixture
+def staff_client(client):
+    client.force_login(get_user_model().objects.create_user("staff", is_staff=True))
+    return client
+
+
+def results_urls():
+    question = Question.objects.get(key="q1")
+    learner = Learner.objects.get(user__username="l1")
+    return [
+        reverse("results:topics"),
+        reverse("results:questions"),
+        reverse("results:questions") + f"?topic={question.topic_id}",
+        reverse("results:question", args=[question.pk]),
+        reverse("results:learners"),
+        reverse("results:learners") + "?q=l1",
+        reverse("results:learner", args=[learner.pk]),
+        reverse("results:attempts-csv"),
+        reverse("results:questions-csv"),
+    ]
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client, data):
+    for url in results_urls():
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("login") + "?next="), url
+
+
+def test_learners_get_403_and_no_data(client, data):
+    client.force_login(get_user_model().objects.get(username="l1"))
+    for url in results_urls():
+        response = client.get(url)
+        assert response.status_code == 403, url
+        assert b"q1" not in b"".join(getattr(response, "streaming_content", [response.content]))
+
+
+def test_staff_see_every_page(staff_client, data):
+    for url in results_urls():
+        response = staff_client.get(url)
+        assert response.status_code == 200, url
+        assert "no-store" in response["Cache-Control"], url  # learner data stays uncached
+
+
+def test_topics_page_shows_the_funnel(staff_client, data):
+    html = staff_client.get(reverse("results:topics")).content.decode()
+    assert "1.1 First" in html
+    assert "50%" in html  # average first-try score of topic 1
+    assert '<rect class="fill" width="40"' in html  # 2 of 5 reached topic 2: an SVG bar, no style
+    assert "style=" not in html
+
+
+def test_questions_page_shows_analysis_and_flags(staff_client, data):
+    html = staff_client.get(reverse("results:questions")).content.decode()
+    assert "Discrimination D: -1.00" in html  # q2
+    assert "negative discrimination" in html
+    assert "distractor nobody picks" in html
+    assert "Facility: 60%" in html  # q1
+    assert "0ld0ld0ld0ld" in html  # the older version of q3
+    assert "style=" not in html
+
+
+def test_learner_page_lists_every_answer_in_order(staff_client, data):
+    learner = Learner.objects.get(user__username="l1")
+    html = staff_client.get(reverse("results:learner", args=[learner.pk])).content.decode()
+    prompts = [html.index(f">Q{n}?<") for n in (1, 2, 3, 4)]
+    assert prompts == sorted(prompts)
+    assert html.count("· first try") == 5  # 6 answers, one of them a retry
+
+
+def test_learner_search_by_username(staff_client, data):
+    html = staff_client.get(reverse("results:learners") + "?q=l3").content.decode()
+    assert ">l3</a>" in html
+    assert ">l1</a>" not in html
+
+
+def read_csv(response) -> list[list[str]]:
+    assert response.streaming
+    assert response["Content-Type"].startswith("text/csv")
+    text = b"".join(response.streaming_content).decode()
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_attempts_csv(staff_client, data):
+    rows = read_csv(staff_client.get(reverse("results:attempts-csv")))
+    header, first = rows[0], rows[1]
+    assert header[:3] == ["attempt", "learner", "username"]
+    assert len(rows) == 1 + Attempt.objects.count()
+    record = dict(zip(header, first, strict=True))
+    assert (record["username"], record["question"], record["picked"]) == ("l1", "q1", "A")
+    assert (record["first_try"], record["correct"]) == ("1", "1")
+
+
+def test_questions_csv(staff_client, data):
+    rows = read_csv(staff_client.get(reverse("results:questions-csv")))
+    header = rows[0]
+    records = [dict(zip(header, row, strict=True)) for row in rows[1:]]
+    q1 = next(r for r in records if r["question"] == "q1")
+    assert (q1["facility"], q1["discrimination"], q1["learners"]) == ("0.600", "1.000", "5")
+    assert q1["pick_rates"] == "A=0.600 | B=0.400 | C=0.000 | D=0.000"
+    assert len(records) == 6  # five questions, q3 twice (two versions)
+
+
+def page_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+        assert response.status_code == 200
+        if response.streaming:
+            b"".join(response.streaming_content)
+    return len(queries)
+
+
+def test_query_counts_do_not_grow_with_attempts(staff_client, seed_course):
+    call_command("generate_results_data", learners=5, attempts=10, seed=1, verbosity=0)
+    learner = Learner.objects.filter(attempts__isnull=False).order_by("pk").first()
+    urls = [
+        reverse("results:topics"),
+        reverse("results:questions"),
+        reverse("results:question", args=[Question.objects.first().pk]),
+        reverse("results:learners"),
+        reverse("results:learner", args=[learner.pk]),
+        reverse("results:questions-csv"),
+        reverse("results:attempts-csv"),
+    ]
+    few = [page_queries(staff_client, url) for url in urls]
+    call_command("generate_results_data", learners=5, attempts=190, seed=2, verbosity=0)
+    assert Attempt.objects.count() == 200
+    many = [page_queries(staff_client, url) for url in urls]
+    assert many == few
+    assert max(many) <= 12
