@@ -23,6 +23,11 @@ class QuestionQuerySet(ContentQuerySet):
     def for_topic(self, topic: Topic):
         return self.active().filter(topic=topic).order_by("position")
 
+    def count_per_topic(self, topic_ids) -> dict[int, int]:
+        """How many active questions each of these topics has (absent: none)."""
+        rows = self.active().filter(topic_id__in=topic_ids).values("topic_id")
+        return {r["topic_id"]: r["n"] for r in rows.annotate(n=models.Count("id"))}
+
 
 class Question(models.Model):
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="questions")

@@ -64,13 +64,8 @@ def topic_statuses(learner: Learner | None, topics: Sequence[Topic]) -> dict[int
     """Status of each topic for `learner`, in three queries whatever the course size."""
     ids = [t.pk for t in topics]
     statuses = {pk: TopicStatus() for pk in ids}
-    for row in (
-        Question.objects.active()
-        .filter(topic_id__in=ids)
-        .values("topic_id")
-        .annotate(n=Count("id"))
-    ):
-        statuses[row["topic_id"]].total = row["n"]
+    for topic_id, n in Question.objects.count_per_topic(ids).items():
+        statuses[topic_id].total = n
     if learner is None:
         return statuses
     for row in (
@@ -95,6 +90,13 @@ def topic_statuses(learner: Learner | None, topics: Sequence[Topic]) -> dict[int
         last = statuses[topic_id].last_activity
         statuses[topic_id].last_activity = max(read_at, last) if last else read_at
     return statuses
+
+
+def course_progress(learner: Learner | None, course) -> dict:
+    """Every topic of the course in order with the learner's status, and the overall summary."""
+    topics = list(Topic.objects.filter(course=course).in_order())
+    statuses = topic_statuses(learner, topics)
+    return {"rows": [(t, statuses[t.pk]) for t in topics], "progress": summarize(topics, statuses)}
 
 
 def summarize(topics: Iterable[Topic], statuses: dict[int, TopicStatus]) -> ProgressSummary:

@@ -17,7 +17,7 @@ from courses.models import Topic
 from courses.views import current_course
 from quizzes.exports import attempt_rows, csv_lines, question_rows
 from quizzes.models import Learner, Question
-from quizzes.progress import summarize, topic_statuses
+from quizzes.progress import course_progress
 from quizzes.stats import (
     MIN_LEARNERS,
     TOO_EASY,
@@ -133,19 +133,11 @@ def learners(request: HttpRequest) -> HttpResponse:
 def learner_detail(request: HttpRequest, learner_id: int) -> HttpResponse:
     """One learner's progress per topic and every answer, in order."""
     learner = get_object_or_404(Learner.objects.select_related("user"), pk=learner_id)
-    course = current_course()
-    topics = list(Topic.objects.filter(course=course).in_order())
-    statuses = topic_statuses(learner, topics)
+    context = {"learner": learner, "answers": learner_answers(learner), "section": "learners"}
     return render(
         request,
         "quizzes/results_learner.html",
-        {
-            "learner": learner,
-            "rows": [(t, statuses[t.pk]) for t in topics],
-            "progress": summarize(topics, statuses),
-            "answers": learner_answers(learner),
-            "section": "learners",
-        },
+        {**context, **course_progress(learner, current_course())},
     )
 
 

@@ -69,13 +69,8 @@ def topic_stats(course: Course) -> list[TopicStats]:
     topics = list(Topic.objects.filter(course=course).in_order())
     ids = [t.pk for t in topics]
     stats = {t.pk: TopicStats(t) for t in topics}
-    for row in (
-        Question.objects.active()
-        .filter(topic_id__in=ids)
-        .values("topic_id")
-        .annotate(n=Count("id"))
-    ):
-        stats[row["topic_id"]].questions = row["n"]
+    for topic_id, n in Question.objects.count_per_topic(ids).items():
+        stats[topic_id].questions = n
     marks = _in(ids)
     # One pass over the attempts, grouped per (topic, learner), then per topic.
     for topic_id, reached, completed, average in _rows(

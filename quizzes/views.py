@@ -18,7 +18,7 @@ from quizzes.forms import AnswerForm, SignupForm
 from quizzes.grading import AnswerError
 from quizzes.learners import current_learner, learner_for_answer, remember_seed, shuffle_seed
 from quizzes.models import Choice, Question, TopicProgress
-from quizzes.progress import mistakes, question_state, summarize, topic_statuses
+from quizzes.progress import course_progress, mistakes, question_state, topic_statuses
 
 # An answer is a handful of short tokens; anything bigger is not a real answer.
 MAX_ANSWER_BYTES = 4096
@@ -119,18 +119,10 @@ def mark_read(request: HttpRequest, topic_id: int) -> HttpResponse:
 def progress_detail(request: HttpRequest) -> HttpResponse:
     """My progress: each topic's status and first-try score, and my mistakes."""
     course = current_course()
-    topics = list(Topic.objects.filter(course=course).in_order())
     learner = current_learner(request)
-    statuses = topic_statuses(learner, topics)
+    context = {"course": course, "mistakes": mistakes(learner)}
     return render(
-        request,
-        "quizzes/progress_detail.html",
-        {
-            "course": course,
-            "rows": [(t, statuses[t.pk]) for t in topics],
-            "progress": summarize(topics, statuses),
-            "mistakes": mistakes(learner),
-        },
+        request, "quizzes/progress_detail.html", {**context, **course_progress(learner, course)}
     )
 
 
