@@ -125,6 +125,7 @@ class QuestionState:
     picked: set[int] = field(default_factory=set)
     nonce: str = ""
     error: str = ""
+    prerendered: str = ""  # the whole form, when the page assembled it from cached pieces
 
     @property
     def answered(self) -> bool:

@@ -1,0 +1,164 @@
+"""The topic page's content pieces, cached, so a page view renders only what is per visitor.
+
+What a topic page shows from content — the body with its diagrams in their default state, the
+questions with their choices, their fresh forms, the previous/next links — changes only when
+content is loaded. The key carries the course's `updated_at`, which every `load_content` run
+bumps (the importer always saves the course row), and the topic's own `updated_at` and
+content hash, so after a re-import old entries are simply never read again: nothing has to be
+invalidated by hand. Per-visitor parts (choice order, nonces, CSRF token, answers, diagram
+state from the query string) are never cached.
+
+A fresh question form differs between visitors only in its CSRF token, its nonce and the
+order of its choices. It is rendered once through the template's `question` partial with
+markers in those places, and a page view fills the markers in.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db.models import Prefetch
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from courses.models import Course, Topic
+from quizzes.models import Choice, Question
+
+# Old entries are unreachable (not wrong) after a load; the timeout only bounds memory.
+TIMEOUT = 24 * 3600
+TOPIC_TEMPLATE = "courses/topic_detail.html"
+# What only the cached body needs: page views can leave these columns unread.
+BODY_FIELDS = ["body_html", "diagrams"]
+MARK = "\x00"
+MARK_RE = re.compile(f"{MARK}([a-z]+)([0-9]*){MARK}")
+
+
+@dataclass(frozen=True)
+class TopicLink:
+    """Just enough of a neighbouring topic for the pager."""
+
+    url: str
+    number: int
+    title: str
+
+    def get_absolute_url(self) -> str:
+        return self.url
+
+
+@dataclass
+class TopicPage:
+    """Everything on a topic page that comes from content alone."""
+
+    body_html: str
+    questions: list[Question]
+    previous_topic: TopicLink | None
+    next_topic: TopicLink | None
+    forms: dict[int, list[str]] = field(default_factory=dict)
+
+
+def page_key(course: Course, topic: Topic) -> str:
+    """A key that changes whenever the course is re-imported or this topic changes."""
+    return (
+        f"topic-page:{course.pk}:{course.updated_at.timestamp()}:"
+        f"{topic.pk}:{topic.content_hash}:{topic.updated_at.timestamp()}"
+    )
+
+
+def topic_page(request: HttpRequest, course: Course, topic: Topic) -> TopicPage:
+    """The topic's content pieces, from the cache or built (and cached) now."""
+    key = page_key(course, topic)
+    page = cache.get(key)
+    if page is None:
+        page = build_page(course, topic)
+        cache.set(key, page, TIMEOUT)
+    return page
+
+
+def body(request: HttpRequest, page: TopicPage, course: Course, topic: Topic) -> SafeString:
+    """The body for this request: cached for the default diagram state, else rendered."""
+    if request.META.get("QUERY_STRING"):
+        # Diagrams read their state (?tier=, ?compare=…) from the query string.
+        return mark_safe(render_body(request, course, topic))  # noqa: S308 - our template
+    return mark_safe(page.body_html)  # noqa: S308 - rendered by our template
+
+
+def build_page(course: Course, topic: Topic) -> TopicPage:
+    questions = list(
+        Question.objects.for_topic(topic).prefetch_related(
+            Prefetch("choices", queryset=Choice.objects.active())
+        )
+    )
+    previous_topic, next_topic = (
+        TopicLink(t.get_absolute_url(), t.number, t.title) if t else None
+        for t in Topic.objects.neighbours(topic)
+    )
+    return TopicPage(
+        # A blank request: the diagrams in their default state, whatever this request asked.
+        body_html=render_body(HttpRequest(), course, topic),
+        questions=questions,
+        previous_topic=previous_topic,
+        next_topic=next_topic,
+        forms={q.pk: form_pieces(q) for q in questions},
+    )
+
+
+def render_body(request: HttpRequest, course: Course, topic: Topic) -> str:
+    """The topic's body with its diagrams, in the state the request's query string asks for."""
+    # Page views load topics without their (cached) body; fetch it only when it is rendered.
+    if topic.get_deferred_fields() & set(BODY_FIELDS):
+        topic.refresh_from_db(fields=BODY_FIELDS)
+    return render_to_string(
+        f"{TOPIC_TEMPLATE}#topic-body", {"topic": topic, "course": course}, request=request
+    )
+
+
+@dataclass(frozen=True)
+class _MarkedChoice:
+    token: str
+    text_html: str
+
+
+@dataclass(frozen=True)
+class _MarkedState:
+    question: Question
+    choices: list[_MarkedChoice]
+    nonce: str = f"{MARK}nonce{MARK}"
+    attempt: None = None
+    error: str = ""
+    answered: bool = False
+
+
+def form_pieces(question: Question) -> list[str]:
+    """The question's fresh form, split at its markers (see MARK_RE)."""
+    count = sum(1 for c in question.choices.all() if c.is_active)
+    choices = [_MarkedChoice(f"{MARK}token{i}{MARK}", f"{MARK}text{i}{MARK}") for i in range(count)]
+    html = render_to_string(
+        f"{TOPIC_TEMPLATE}#question",
+        {"state": _MarkedState(question, choices), "csrf_token": f"{MARK}csrf{MARK}"},
+    )
+    return MARK_RE.split(html)
+
+
+def question_form(page: TopicPage, state, csrf_token: str) -> SafeString | None:
+    """A fresh (unanswered, error-free) question form for this visitor, or None."""
+    pieces = page.forms.get(state.question.pk)
+    if pieces is None or state.attempt is not None or state.error:
+        return None
+    values = {"csrf": csrf_token, "nonce": state.nonce}
+    out = []
+    # MARK_RE.split gives [text, name, index, text, name, index, …, text].
+    for i in range(0, len(pieces) - 1, 3):
+        out.append(pieces[i])
+        name, index = pieces[i + 1], pieces[i + 2]
+        if name == "token":
+            out.append(escape(state.choices[int(index)].token))
+        elif name == "text":
+            out.append(state.choices[int(index)].text_html)
+        else:
+            out.append(escape(values[name]))
+    out.append(pieces[-1])
+    return mark_safe("".join(out))  # noqa: S308 - our template's output, values escaped
