@@ -16,17 +16,23 @@ markers in those places, and a page view fills the markers in.
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Subquery
 from django.http import HttpRequest
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from courses.models import Course, Topic
+from quizzes.grading import shuffle_choices
+from quizzes.learners import current_learner, shuffle_seed
 from quizzes.models import Choice, Question
+from quizzes.progress import TopicStatus
 
 # Old entries are unreachable (not wrong) after a load; the timeout only bounds memory.
 TIMEOUT = 24 * 3600
@@ -68,7 +74,7 @@ def page_key(course: Course, topic: Topic) -> str:
     )
 
 
-def topic_page(request: HttpRequest, course: Course, topic: Topic) -> TopicPage:
+def topic_page(course: Course, topic: Topic) -> TopicPage:
     """The topic's content pieces, from the cache or built (and cached) now."""
     key = page_key(course, topic)
     page = cache.get(key)
@@ -162,3 +168,118 @@ def question_form(page: TopicPage, state, csrf_token: str) -> SafeString | None:
             out.append(escape(values[name]))
     out.append(pieces[-1])
     return mark_safe("".join(out))  # noqa: S308 - our template's output, values escaped
+
+
+# A visitor with no learner yet (no account, no answers) sees the same page as every other
+# such visitor but for the CSRF token, the nonces and the choice order. For them the whole
+# page is rendered once per topic and content version, with markers, and filled in per view.
+SHELL_RE = re.compile(f"{MARK}([a-z]+)([0-9.]*){MARK}")
+
+
+@dataclass
+class Shell:
+    """A whole topic page for visitors without a learner, split at its markers."""
+
+    chapter_slug: str
+    pieces: list[str]
+    # Per question: its pk and its active choices as (token, text_html, pinned), in order.
+    questions: list[tuple[int, list[tuple[str, str, bool]]]]
+
+
+def content_version() -> str | None:
+    """The current course and its last load (every load saves the course row), or None."""
+    row = Course.objects.active().order_by("pk").values_list("pk", "updated_at").first()
+    return f"{row[0]}:{row[1].timestamp()}" if row else None
+
+
+def visitor_page(request: HttpRequest, chapter_slug: str, topic_slug: str) -> str | None:
+    """The topic page for a visitor without a learner, or None when it has to be rendered."""
+    if request.META.get("QUERY_STRING") or request.user.is_authenticated:
+        return None
+    if current_learner(request) is not None:
+        return None
+    version = content_version()
+    if version is None:
+        return None
+    key = f"topic-shell:{version}:{topic_slug}"
+    shell = cache.get(key)
+    if shell is None:
+        topic = find_topic(topic_slug)
+        if topic is None:
+            return None
+        shell = build_shell(topic)
+        cache.set(key, shell, TIMEOUT)
+    if shell.chapter_slug != chapter_slug:
+        return None  # the view redirects
+    return fill_shell(request, shell)
+
+
+def find_topic(topic_slug: str) -> Topic | None:
+    """The active topic with this slug in the current course (the view's lookup)."""
+    first_course = Course.objects.active().order_by("pk").values("pk")[:1]
+    return (
+        Topic.objects.in_order()
+        .select_related("course")
+        .defer(*BODY_FIELDS)
+        .filter(course=Subquery(first_course), slug=topic_slug)
+        .first()
+    )
+
+
+def build_shell(topic: Topic) -> Shell:
+    course = topic.course
+    page = topic_page(course, topic)
+    states, questions = [], []
+    for n, question in enumerate(page.questions):
+        choices = [c for c in question.choices.all() if c.is_active]
+        questions.append((question.pk, [(c.token, c.text_html, c.pinned) for c in choices]))
+        marked = [
+            _MarkedChoice(f"{MARK}token{n}.{i}{MARK}", f"{MARK}text{n}.{i}{MARK}")
+            for i in range(len(choices))
+        ]
+        states.append(_MarkedState(question, marked, nonce=f"{MARK}nonce{n}{MARK}"))
+    blank = HttpRequest()
+    blank.path = blank.path_info = topic.get_absolute_url()
+    html = render_to_string(
+        TOPIC_TEMPLATE,
+        {
+            # What the context processors give a visitor without an account.
+            "request": blank,
+            "user": AnonymousUser(),
+            "csrf_token": f"{MARK}csrf{MARK}",
+            "course": course,
+            "topic": topic,
+            "body_html": mark_safe(page.body_html),  # noqa: S308 - our template's output
+            "states": states,
+            "score": TopicStatus(total=len(states)),
+            "previous_topic": page.previous_topic,
+            "next_topic": page.next_topic,
+        },
+    )
+    return Shell(topic.chapter.slug, SHELL_RE.split(html), questions)
+
+
+def fill_shell(request: HttpRequest, shell: Shell) -> str:
+    """The shell with this visitor's CSRF token, fresh nonces and choice order."""
+    seed = shuffle_seed(request)
+    orders = [
+        shuffle_choices(choices, [c[2] for c in choices], f"{seed}:{pk}")
+        for pk, choices in shell.questions
+    ]
+    csrf = escape(get_token(request))
+    pieces = shell.pieces
+    out = []
+    # SHELL_RE.split gives [text, name, index, text, name, index, …, text].
+    for i in range(0, len(pieces) - 1, 3):
+        out.append(pieces[i])
+        name, index = pieces[i + 1], pieces[i + 2]
+        if name == "csrf":
+            out.append(csrf)
+        elif name == "nonce":
+            out.append(secrets.token_hex(12))
+        else:
+            q, c = index.split(".")
+            token, text_html, _ = orders[int(q)][int(c)]
+            out.append(escape(token) if name == "token" else text_html)
+    out.append(pieces[-1])
+    return "".join(out)

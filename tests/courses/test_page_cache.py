@@ -1,6 +1,10 @@
 """The topic page's cached pieces: identical output, fresh after a re-import, few queries."""
 
+import re
+
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.backends.db import SessionStore
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.test import RequestFactory
@@ -8,6 +12,8 @@ from django.urls import reverse
 
 from courses import page_cache
 from courses.models import Topic
+from courses.views import render_topic
+from quizzes.learners import SEED_COOKIE
 from quizzes.progress import question_state
 from tests.factories import copy_fixture, load, minimal_tree, topic_text, write
 
@@ -19,7 +25,7 @@ def test_prerendered_form_matches_the_template(seed_course):
     """A form filled in from cached pieces is byte for byte the template's."""
     topic = Topic.objects.select_related("course", "chapter").get(slug="base-images")
     request = RequestFactory().get(SEED_URL)
-    page = page_cache.topic_page(request, topic.course, topic)
+    page = page_cache.topic_page(topic.course, topic)
     token = get_token(request)
     for question in page.questions:
         state = question_state(question, "0123456789abcdef")
@@ -70,3 +76,28 @@ def test_warm_topic_page_costs_one_query(client, tmp_path, django_assert_num_que
     client.get(url)
     with django_assert_num_queries(1):
         client.get(url)
+
+
+def normalized(html: str) -> str:
+    """A page with its per-view values (nonces, CSRF tokens) blanked out, spaces collapsed."""
+    html = re.sub(r"\s+", " ", html)
+    html = re.sub(r'name="nonce" value="[0-9a-f]+"', 'name="nonce" value=""', html)
+    return re.sub(r'(csrfmiddlewaretoken" value="|"X-CSRFToken": ")\w+', r"\1", html)
+
+
+def visitor_request(path: str):
+    request = RequestFactory().get(path)
+    request.COOKIES[SEED_COOKIE] = "0123456789abcdef"
+    request.user = AnonymousUser()
+    request.session = SessionStore()
+    return request
+
+
+def test_visitor_page_matches_the_rendered_page(seed_course):
+    """The cached whole page for visitors is the page the view renders, markers filled in."""
+    topic = Topic.objects.select_related("course", "chapter").get(slug="base-images")
+    fast = page_cache.visitor_page(visitor_request(SEED_URL), "images", "base-images")
+    slow = render_topic(visitor_request(SEED_URL), topic).content.decode()
+    assert fast is not None
+    assert normalized(fast) == normalized(slow)
+    assert fast.count('name="nonce"') == len(topic.questions.filter(is_active=True))
