@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from courses import page_cache
 from courses.models import Topic
 from courses.views import current_course, render_topic
 from quizzes.answers import check_answer, record_answer
@@ -18,7 +19,7 @@ from quizzes.forms import AnswerForm, SignupForm
 from quizzes.grading import AnswerError
 from quizzes.learners import current_learner, learner_for_answer, remember_seed, shuffle_seed
 from quizzes.models import Choice, Question, TopicProgress
-from quizzes.progress import mistakes, question_state, summarize, topic_statuses
+from quizzes.progress import mistakes, question_state, summarize, topic_score, topic_statuses
 
 # An answer is a handful of short tokens; anything bigger is not a real answer.
 MAX_ANSWER_BYTES = 4096
@@ -48,7 +49,9 @@ def question_response(
     state = question_state(question, shuffle_seed(request), attempt, picked=picked, error=error)
     if not request.htmx:
         return render_topic(request, question.topic, override=state, status=status)
-    score = topic_statuses(current_learner(request), [question.topic])[question.topic.pk]
+    topic = question.topic
+    active = page_cache.topic_page(topic.course, topic).questions
+    score = topic_score(current_learner(request), topic, active)
     context = {"state": state, "topic": question.topic, "score": score, "oob": True}
     response = render(request, f"{TOPIC_PAGE}#question-response", context, status=status)
     return remember_seed(request, response)
