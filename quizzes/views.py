@@ -50,7 +50,7 @@ def question_response(
     if not request.htmx:
         return render_topic(request, question.topic, override=state, status=status)
     topic = question.topic
-    active = page_cache.topic_page(topic.course, topic).questions
+    active = page_cache.questions(topic.course, topic)
     score = topic_score(current_learner(request), topic, active)
     context = {"state": state, "topic": question.topic, "score": score, "oob": True}
     response = render(request, f"{TOPIC_PAGE}#question-response", context, status=status)
