@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import login
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -27,13 +27,21 @@ TOPIC_PAGE = "courses/topic_detail.html"
 
 
 def answerable(question_id: int) -> Question:
-    choices = Prefetch("choices", queryset=Choice.objects.order_by("position"))
-    return get_object_or_404(
-        Question.objects.select_related("topic__chapter", "topic__course").prefetch_related(
-            choices
-        ),
-        pk=question_id,
+    """The question with its topic, chapter, course and choices, or 404."""
+    question = get_object_or_404(
+        Question.objects.select_related("topic__chapter", "topic__course"), pk=question_id
     )
+    topic = question.topic
+    for known in page_cache.questions(topic.course, topic):
+        if known.pk == question.pk:
+            # The same row as of this content version, choices included: no second query.
+            known.topic = topic
+            return known
+    # Retired (its answer will be refused): read its choices.
+    prefetch_related_objects(
+        [question], Prefetch("choices", queryset=Choice.objects.order_by("position"))
+    )
+    return question
 
 
 def question_response(
