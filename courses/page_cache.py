@@ -33,7 +33,7 @@ from courses.models import Course, Topic
 from quizzes.grading import shuffle_choices
 from quizzes.learners import current_learner, shuffle_seed
 from quizzes.models import Choice, Question
-from quizzes.progress import TopicStatus
+from quizzes.progress import TopicStatus, question_state, topic_attempts
 
 # Old entries are unreachable (not wrong) after a load; the timeout only bounds memory.
 TIMEOUT = 24 * 3600
@@ -166,36 +166,49 @@ def question_form(page: TopicPage, state, csrf_token: str) -> SafeString | None:
     pieces = page.forms.get(state.question.pk)
     if pieces is None or state.attempt is not None or state.error:
         return None
-    values = {"csrf": csrf_token, "nonce": state.nonce}
+    choices = [(c.token, c.text_html) for c in state.choices]
+    return fill_form(pieces, state.nonce, csrf_token, choices)
+
+
+def fill_form(
+    pieces: list[str], nonce: str, csrf_token: str, choices: list[tuple[str, str]]
+) -> SafeString:
+    """Form pieces with this visitor's nonce, CSRF token and (token, text_html) choices."""
     out = []
     # MARK_RE.split gives [text, name, index, text, name, index, …, text].
     for i in range(0, len(pieces) - 1, 3):
         out.append(pieces[i])
         name, index = pieces[i + 1], pieces[i + 2]
         if name == "token":
-            out.append(escape(state.choices[int(index)].token))
+            out.append(escape(choices[int(index)][0]))
         elif name == "text":
-            out.append(state.choices[int(index)].text_html)
+            out.append(choices[int(index)][1])
+        elif name == "nonce":
+            out.append(escape(nonce))
         else:
-            out.append(escape(values[name]))
+            out.append(escape(csrf_token))
     out.append(pieces[-1])
     return mark_safe("".join(out))  # noqa: S308 - our template's output, values escaped
 
 
-# A visitor with no learner yet (no account, no answers) sees the same page as every other
-# such visitor but for the CSRF token, the nonces and the choice order. For them the whole
-# page is rendered once per topic and content version, with markers, and filled in per view.
-SHELL_RE = re.compile(f"{MARK}([a-z]+)([0-9.]*){MARK}")
+# Visitors without an account see the same page as each other but for the CSRF token, the
+# questions (fresh forms with their own nonces and choice order, or their answers) and the
+# score. For them the whole page is rendered once per topic and content version with a
+# marker in each of those places, and filled in per view.
+SHELL_RE = re.compile(f"{MARK}([a-z]+)([0-9]*){MARK}")
 
 
 @dataclass
 class Shell:
-    """A whole topic page for visitors without a learner, split at its markers."""
+    """A whole topic page for visitors without an account, split at its markers."""
 
     chapter_slug: str
     pieces: list[str]
+    questions_key: str  # where page_cache.questions() keeps this topic's questions
+    score_html: str  # the score line of a visitor who has answered nothing
+    forms: list[list[str]]  # each question's fresh form, in pieces (see form_pieces)
     # Per question: its pk and its active choices as (token, text_html, pinned), in order.
-    questions: list[tuple[int, list[tuple[str, str, bool]]]]
+    offered: list[tuple[int, list[tuple[str, str, bool]]]]
 
 
 def content_version() -> str | None:
@@ -214,10 +227,8 @@ def content_version() -> str | None:
 
 
 def visitor_page(request: HttpRequest, chapter_slug: str, topic_slug: str) -> str | None:
-    """The topic page for a visitor without a learner, or None when it has to be rendered."""
+    """The topic page for a visitor without an account, or None when it must be rendered."""
     if request.META.get("QUERY_STRING") or request.user.is_authenticated:
-        return None
-    if current_learner(request) is not None:
         return None
     version = content_version()
     if version is None:
@@ -232,7 +243,23 @@ def visitor_page(request: HttpRequest, chapter_slug: str, topic_slug: str) -> st
         cache.set(key, shell, TIMEOUT)
     if shell.chapter_slug != chapter_slug:
         return None  # the view redirects
-    return fill_shell(request, shell)
+    learner = current_learner(request)
+    if learner is None:
+        return fill_shell(request, shell, {}, None)
+    questions_ = cache.get(shell.questions_key)
+    if not questions_:
+        return None  # evicted, or a topic marked as read instead: render it
+    latest, score = topic_attempts(learner, questions_)
+    if not latest:
+        return fill_shell(request, shell, {}, None)
+    answered = {}
+    seed = shuffle_seed(request)
+    for question in questions_:
+        if question.pk in latest:
+            state = question_state(question, seed, latest[question.pk])
+            answered[question.pk] = render_to_string(f"{TOPIC_TEMPLATE}#question", {"state": state})
+    score_html = render_to_string(f"{TOPIC_TEMPLATE}#topic-score", {"score": score})
+    return fill_shell(request, shell, answered, score_html)
 
 
 def find_topic(topic_slug: str) -> Topic | None:
@@ -247,6 +274,12 @@ def find_topic(topic_slug: str) -> Topic | None:
     )
 
 
+@dataclass(frozen=True)
+class _SlotState:
+    question: Question
+    prerendered: str
+
+
 def build_shell(topic: Topic) -> Shell:
     course = topic.course
     page = topic_page(course, topic)
@@ -254,11 +287,8 @@ def build_shell(topic: Topic) -> Shell:
     for n, question in enumerate(page.questions):
         choices = [c for c in question.choices.all() if c.is_active]
         offered.append((question.pk, [(c.token, c.text_html, c.pinned) for c in choices]))
-        marked = [
-            _MarkedChoice(f"{MARK}token{n}.{i}{MARK}", f"{MARK}text{n}.{i}{MARK}")
-            for i in range(len(choices))
-        ]
-        states.append(_MarkedState(question, marked, nonce=f"{MARK}nonce{n}{MARK}"))
+        states.append(_SlotState(question, mark_safe(f"{MARK}question{n}{MARK}")))  # noqa: S308
+    score = TopicStatus(total=len(states))
     blank = HttpRequest()
     blank.path = blank.path_info = topic.get_absolute_url()
     html = render_to_string(
@@ -272,22 +302,28 @@ def build_shell(topic: Topic) -> Shell:
             "topic": topic,
             "body_html": mark_safe(page.body_html),  # noqa: S308 - our template's output
             "states": states,
-            "score": TopicStatus(total=len(states)),
+            "score": score,
+            "score_html": mark_safe(f"{MARK}score{MARK}"),  # noqa: S308
             "previous_topic": page.previous_topic,
             "next_topic": page.next_topic,
         },
     )
-    return Shell(topic.chapter.slug, SHELL_RE.split(html), offered)
+    return Shell(
+        chapter_slug=topic.chapter.slug,
+        pieces=SHELL_RE.split(html),
+        questions_key=f"{page_key(course, topic)}:questions",
+        score_html=render_to_string(f"{TOPIC_TEMPLATE}#topic-score", {"score": score}),
+        forms=[page.forms[q.pk] for q in page.questions],
+        offered=offered,
+    )
 
 
-def fill_shell(request: HttpRequest, shell: Shell) -> str:
-    """The shell with this visitor's CSRF token, fresh nonces and choice order."""
+def fill_shell(
+    request: HttpRequest, shell: Shell, answered: dict[int, str], score_html: str | None
+) -> str:
+    """The shell with this visitor's CSRF token, score and questions (fresh or answered)."""
     seed = shuffle_seed(request)
-    orders = [
-        shuffle_choices(choices, [c[2] for c in choices], f"{seed}:{pk}")
-        for pk, choices in shell.questions
-    ]
-    csrf = escape(get_token(request))
+    csrf = get_token(request)
     pieces = shell.pieces
     out = []
     # SHELL_RE.split gives [text, name, index, text, name, index, …, text].
@@ -295,12 +331,16 @@ def fill_shell(request: HttpRequest, shell: Shell) -> str:
         out.append(pieces[i])
         name, index = pieces[i + 1], pieces[i + 2]
         if name == "csrf":
-            out.append(csrf)
-        elif name == "nonce":
-            out.append(secrets.token_hex(12))
+            out.append(escape(csrf))
+        elif name == "score":
+            out.append(score_html or shell.score_html)
         else:
-            q, c = index.split(".")
-            token, text_html, _ = orders[int(q)][int(c)]
-            out.append(escape(token) if name == "token" else text_html)
+            pk, choices = shell.offered[int(index)]
+            if pk in answered:
+                out.append(answered[pk])
+                continue
+            order = shuffle_choices(choices, [c[2] for c in choices], f"{seed}:{pk}")
+            nonce = secrets.token_hex(12)
+            out.append(fill_form(shell.forms[int(index)], nonce, csrf, order))
     out.append(pieces[-1])
     return "".join(out)

@@ -14,8 +14,9 @@ from courses import page_cache
 from courses.models import Topic
 from courses.views import render_topic
 from quizzes.learners import SEED_COOKIE
+from quizzes.models import Question
 from quizzes.progress import question_state
-from tests.factories import copy_fixture, load, minimal_tree, topic_text, write
+from tests.factories import answer, copy_fixture, load, minimal_tree, topic_text, write
 
 pytestmark = pytest.mark.django_db
 SEED_URL = "/images/base-images/"
@@ -101,3 +102,21 @@ def test_visitor_page_matches_the_rendered_page(seed_course):
     assert fast is not None
     assert normalized(fast) == normalized(slow)
     assert fast.count('name="nonce"') == len(topic.questions.filter(is_active=True))
+
+
+def test_learner_page_matches_the_rendered_page(client, seed_course):
+    """A learner's page from the shell shows their answers exactly as the template does."""
+    question = Question.objects.get(key="alpine-musl")
+    answer(client, question, correct=False)
+    topic = Topic.objects.select_related("course", "chapter").get(slug="base-images")
+
+    def learner_request():
+        request = visitor_request(SEED_URL)
+        request.session = SessionStore(session_key=client.session.session_key)
+        return request
+
+    fast = page_cache.visitor_page(learner_request(), "images", "base-images")
+    slow = render_topic(learner_request(), topic).content.decode()
+    assert fast is not None
+    assert "Not quite." in fast
+    assert normalized(fast) == normalized(slow)
