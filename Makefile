@@ -7,7 +7,7 @@ PORT ?= 8000
 CHROMIUM_PATH ?= /usr/bin/chromium
 export CHROMIUM_PATH
 
-.PHONY: run test lint format chromium migrate content bench clean help
+.PHONY: run test lint format chromium migrate content bench bench-tools clean help
 
 help:
 	@echo "make run    - set up .venv, migrate, load content/, serve http://127.0.0.1:$(PORT)"
@@ -47,6 +47,27 @@ format: $(STAMP)
 
 test: $(STAMP) chromium lint
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The bench installs its own tools (wrk, nginx, PostgreSQL from Debian when root) and runs
+# everything on 127.0.0.1; see bench/README.md.
+BENCH_STAMP := $(VENV)/.bench-installed
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	touch $(BENCH_STAMP)
+
+bench-tools:
+	@missing=""; for t in wrk nginx pg_ctlcluster; do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
+	if [ -z "$$missing" ]; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		echo "Installing wrk, nginx and PostgreSQL from Debian for the bench..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx postgresql >/dev/null; \
+		service nginx stop >/dev/null 2>&1 || true; \
+	else \
+		echo "The bench needs:$$missing (Debian: sudo apt-get install wrk nginx postgresql)"; exit 1; \
+	fi
+
+bench: $(BENCH_STAMP) chromium bench-tools
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis
