@@ -48,7 +48,8 @@ format: $(STAMP)
 test: $(STAMP) chromium lint
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-# The bench installs its own tools (wrk, nginx, PostgreSQL from Debian when root) and runs
+# The bench installs its own tools (wrk, nginx, PostgreSQL from Debian when root; the services
+# Debian starts on install are stopped again, the bench starts what it needs) and runs
 # everything on 127.0.0.1; see bench/README.md.
 BENCH_STAMP := $(VENV)/.bench-installed
 $(BENCH_STAMP): $(STAMP)
@@ -62,6 +63,7 @@ bench-tools:
 		echo "Installing wrk, nginx and PostgreSQL from Debian for the bench..."; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx postgresql >/dev/null; \
 		service nginx stop >/dev/null 2>&1 || true; \
+		service postgresql stop >/dev/null 2>&1 || true; \
 	else \
 		echo "The bench needs:$$missing (Debian: sudo apt-get install wrk nginx postgresql)"; exit 1; \
 	fi
