@@ -40,6 +40,8 @@ TIMEOUT = 24 * 3600
 TOPIC_TEMPLATE = "courses/topic_detail.html"
 # What only the cached body needs: page views can leave these columns unread.
 BODY_FIELDS = ["body_html", "diagrams"]
+# NUL never comes from content: YAML refuses it in front matter and the HTML sanitizer drops
+# it from rendered Markdown, so it can only be one of our markers.
 MARK = "\x00"
 MARK_RE = re.compile(f"{MARK}([a-z]+)([0-9]*){MARK}")
 
