@@ -10,7 +10,7 @@ export CHROMIUM_PATH
 # The PostgreSQL pass of CI (`.ci/postgres.sh` sets the server up).
 POSTGRES_URL ?= postgres://coursedeck:coursedeck@127.0.0.1:5432/coursedeck
 
-.PHONY: run test test-postgres lint format chromium migrate content bench clean help
+.PHONY: run test test-postgres lint format chromium migrate content bench bench-tools clean help
 
 help:
 	@echo "make run    - set up .venv, migrate, load content/, serve http://127.0.0.1:$(PORT)"
@@ -55,6 +55,29 @@ test: $(STAMP) chromium lint
 
 test-postgres:
 	DATABASE_URL=$(POSTGRES_URL) $(MAKE) test
+
+# The bench installs its own tools (wrk, nginx, PostgreSQL from Debian when root; the services
+# Debian starts on install are stopped again, the bench starts what it needs) and runs
+# everything on 127.0.0.1; see bench/README.md.
+BENCH_STAMP := $(VENV)/.bench-installed
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	touch $(BENCH_STAMP)
+
+bench-tools:
+	@missing=""; for t in wrk nginx pg_ctlcluster; do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
+	if [ -z "$$missing" ]; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		echo "Installing wrk, nginx and PostgreSQL from Debian for the bench..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx postgresql >/dev/null; \
+		service nginx stop >/dev/null 2>&1 || true; \
+		service postgresql stop >/dev/null 2>&1 || true; \
+	else \
+		echo "The bench needs:$$missing (Debian: sudo apt-get install wrk nginx postgresql)"; exit 1; \
+	fi
+
+bench: $(BENCH_STAMP) chromium bench-tools
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis

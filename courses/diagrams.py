@@ -53,9 +53,13 @@ def key_lines(block: list[str]) -> dict[tuple, int]:
 
 def validate_spectrum(data: object, block: list[str]) -> Errors:
     """An ordered list of tiers, each with its size and trade-offs; an optional picker."""
-    lines = key_lines(block)
+    found: list[dict[tuple, int]] = []
 
     def at(*path) -> int:
+        # Composing the YAML again for line numbers costs as much as parsing it: only on error.
+        if not found:
+            found.append(key_lines(block))
+        lines = found[0]
         while path and path not in lines:
             path = path[:-1]
         return lines.get(path, 0)

@@ -8,6 +8,7 @@ the Nth diagram of the topic, rendered from its data.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from functools import partial
 
@@ -89,10 +90,26 @@ def sanitize(html: str) -> str:
     )
 
 
+_local = threading.local()
+
+
+def renderer() -> tuple[markdown.Markdown, list[int]]:
+    """This thread's renderer and its slot counter, reset for a new document.
+
+    Building a Markdown instance (extensions, Pygments set-up) cost more than converting a
+    whole topic, so each thread builds one and reuses it.
+    """
+    if not hasattr(_local, "md"):
+        _local.counter = [0]
+        _local.md = build_renderer(_local.counter)
+    _local.counter[0] = 0
+    _local.md.reset()
+    return _local.md, _local.counter
+
+
 def render_markdown(text: str) -> Rendered:
     """Render a Markdown document to sanitized HTML and its table of contents."""
-    counter = [0]
-    md = build_renderer(counter)
+    md, _ = renderer()
     html = md.convert(text)
     return Rendered(html=sanitize(html), toc_html=sanitize(md.toc))
 

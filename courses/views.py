@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from courses import page_cache
 from courses.models import Chapter, Course, Topic
 from courses.templatetags.diagrams import deep_link, diagram_context
 from quizzes.learners import current_learner, remember_seed, shuffle_seed
-from quizzes.models import Choice, Question
 from quizzes.progress import (
     QuestionState,
     continue_topic,
@@ -75,17 +75,12 @@ def chapter_detail(request: HttpRequest, chapter_slug: str) -> HttpResponse:
 
 
 def active_topic(chapter_slug: str, topic_slug: str) -> Topic:
-    """The active topic with this slug in the current course, or 404."""
-    course = current_course()
-    topic = get_object_or_404(Topic.objects.in_order(), course=course, slug=topic_slug)
-    topic.course = course
+    """The active topic with this slug in the current course, or 404 (in one query)."""
+    topic = page_cache.find_topic(topic_slug)
+    if topic is None:
+        current_course()  # says "no course loaded" when that is why
+        raise Http404("No such topic.")
     return topic
-
-
-def topic_questions(topic: Topic):
-    return Question.objects.for_topic(topic).prefetch_related(
-        Prefetch("choices", queryset=Choice.objects.active())
-    )
 
 
 def render_topic(
@@ -98,7 +93,8 @@ def render_topic(
     """The whole topic page; `override` replaces one question's state (e.g. with an error)."""
     learner = current_learner(request)
     seed = shuffle_seed(request)
-    questions = list(topic_questions(topic))
+    page = page_cache.topic_page(topic.course, topic)
+    questions = page.questions
     latest, score = topic_attempts(learner, questions)
     if not questions:
         score = topic_statuses(learner, [topic])[topic.pk]
@@ -110,17 +106,20 @@ def render_topic(
             continue
         attempt = None if question.key == retry else latest.get(question.pk)
         states.append(question_state(question, seed, attempt))
-    previous_topic, next_topic = Topic.objects.neighbours(topic)
+    csrf_token = get_token(request)
+    for state in states:
+        state.prerendered = page_cache.question_form(page, state, csrf_token) or ""
     response = render(
         request,
         "courses/topic_detail.html",
         {
             "course": topic.course,
             "topic": topic,
+            "body_html": page_cache.body(request, page, topic.course, topic),
             "states": states,
             "score": score,
-            "previous_topic": previous_topic,
-            "next_topic": next_topic,
+            "previous_topic": page.previous_topic,
+            "next_topic": page.next_topic,
         },
         status=status,
     )
@@ -129,6 +128,9 @@ def render_topic(
 
 @require_GET
 def topic_detail(request: HttpRequest, chapter_slug: str, topic_slug: str) -> HttpResponse:
+    html = page_cache.visitor_page(request, chapter_slug, topic_slug)
+    if html is not None:
+        return remember_seed(request, HttpResponse(html))
     topic = active_topic(chapter_slug, topic_slug)
     if topic.chapter.slug != chapter_slug:
         # The topic moved to another chapter: keep old links working.

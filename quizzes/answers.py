@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 
 from quizzes.grading import AnswerError, Grade, grade_answer
 from quizzes.models import Attempt, Learner, Question
@@ -28,14 +29,23 @@ def record_answer(learner: Learner, question: Question, grade: Grade, nonce: str
     """
     try:
         with transaction.atomic():
-            existing = Attempt.objects.filter(learner=learner, nonce=nonce).first()
-            if existing is not None:
+            if connection.features.has_select_for_update:
+                # Lock the learner so two first answers in parallel cannot both be "first".
+                # (SQLite needs no row lock: IMMEDIATE transactions hold the write lock.)
+                Learner.objects.select_for_update().filter(pk=learner.pk).exists()
+            # One query answers both: was this form sent before, is this the first try?
+            seen = list(
+                Attempt.objects.filter(learner=learner)
+                .filter(Q(nonce=nonce) | Q(question=question))
+                .values_list("pk", "nonce", "question_id")
+            )
+            resent = [pk for pk, sent_nonce, _ in seen if sent_nonce == nonce]
+            if resent:
+                existing = Attempt.objects.get(pk=resent[0])
                 if existing.question_id != question.pk:
                     raise AnswerError("This form belongs to another question. Reload the page.")
                 return existing
-            # Lock the learner so two first answers in parallel cannot both be "first".
-            Learner.objects.select_for_update().filter(pk=learner.pk).exists()
-            is_first = not Attempt.objects.filter(learner=learner, question=question).exists()
+            is_first = not any(question_id == question.pk for _, _, question_id in seen)
             attempt = Attempt.objects.create(
                 learner=learner,
                 question=question,

@@ -99,6 +99,33 @@ def course_progress(learner: Learner | None, course) -> dict:
     return {"rows": [(t, statuses[t.pk]) for t in topics], "progress": summarize(topics, statuses)}
 
 
+def topic_score(
+    learner: Learner | None, topic: Topic, questions: Sequence[Question]
+) -> TopicStatus:
+    """`topic_statuses` for one topic whose active `questions` are known: one query, usually."""
+    status = TopicStatus(total=len(questions))
+    if learner is None:
+        return status
+    if questions:
+        row = Attempt.objects.filter(learner=learner, question__in=questions).aggregate(
+            answered=Count("question", distinct=True),
+            solved=Count("question", filter=Q(is_correct=True), distinct=True),
+            first_right=Count("question", filter=Q(is_first=True, is_correct=True), distinct=True),
+            last=Max("created_at"),
+        )
+        status.answered, status.solved = row["answered"], row["solved"]
+        status.first_right, status.last_activity = row["first_right"], row["last"]
+    if not status.answered:
+        # Only a topic's "read" mark can still change its status.
+        status.read_at = (
+            TopicProgress.objects.filter(learner=learner, topic=topic)
+            .values_list("read_at", flat=True)
+            .first()
+        )
+        status.last_activity = status.last_activity or status.read_at
+    return status
+
+
 def summarize(topics: Iterable[Topic], statuses: dict[int, TopicStatus]) -> ProgressSummary:
     topics = list(topics)
     return ProgressSummary(sum(statuses[t.pk].is_complete for t in topics), len(topics))
@@ -127,6 +154,7 @@ class QuestionState:
     picked: set[int] = field(default_factory=set)
     nonce: str = ""
     error: str = ""
+    prerendered: str = ""  # the whole form, when the page assembled it from cached pieces
 
     @property
     def answered(self) -> bool:

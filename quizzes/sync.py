@@ -114,7 +114,8 @@ def sync_questions(
             "source_line": src.line,
             "is_active": True,
         }
-        if question is None:
+        created = question is None
+        if created:
             key = src.key or new_key(src.prompt, taken)
             question = Question.objects.create(topic=topic, key=key, **values)
             report.add("questions", "created")
@@ -132,7 +133,7 @@ def sync_questions(
             question.save()
             report.add("questions", "updated" if changed else "unchanged")
         kept.add(question.pk)
-        sync_choices(question, src, page)
+        sync_choices(question, src, page, new=created)
     retired = (
         Question.objects.filter(topic=topic, is_active=True)
         .exclude(pk__in=kept)
@@ -152,9 +153,13 @@ CHOICE_FIELDS = [
 ]
 
 
-def sync_choices(question: Question, src: QuestionSource, page: RenderedQuestion) -> None:
+def sync_choices(
+    question: Question, src: QuestionSource, page: RenderedQuestion, *, new: bool = False
+) -> None:
     """Upsert choices by their text; retire the ones no longer offered."""
-    existing = {normalize(c.text): c for c in question.choices.all()}
+    # A question created just now has no choices to read or retire (two queries saved per
+    # question, which is most of a cold load's queries).
+    existing = {} if new else {normalize(c.text): c for c in question.choices.all()}
     kept: set[int] = set()
     to_create = []
     to_update = []
@@ -180,6 +185,8 @@ def sync_choices(question: Question, src: QuestionSource, page: RenderedQuestion
                     setattr(choice, k, v)
                 to_update.append(choice)
     Choice.objects.bulk_create(to_create)
+    if new:
+        return
     Choice.objects.bulk_update(to_update, CHOICE_FIELDS)
     question.choices.filter(is_active=True).exclude(pk__in=kept).exclude(
         pk__in=[c.pk for c in to_create]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import login
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from courses import page_cache
 from courses.models import Topic
 from courses.views import current_course, render_topic
 from quizzes.answers import check_answer, record_answer
@@ -18,7 +19,13 @@ from quizzes.forms import AnswerForm, SignupForm
 from quizzes.grading import AnswerError
 from quizzes.learners import current_learner, learner_for_answer, remember_seed, shuffle_seed
 from quizzes.models import Choice, Question, TopicProgress
-from quizzes.progress import course_progress, mistakes, question_state, topic_statuses
+from quizzes.progress import (
+    course_progress,
+    mistakes,
+    question_state,
+    topic_score,
+    topic_statuses,
+)
 
 # An answer is a handful of short tokens; anything bigger is not a real answer.
 MAX_ANSWER_BYTES = 4096
@@ -26,13 +33,21 @@ TOPIC_PAGE = "courses/topic_detail.html"
 
 
 def answerable(question_id: int) -> Question:
-    choices = Prefetch("choices", queryset=Choice.objects.order_by("position"))
-    return get_object_or_404(
-        Question.objects.select_related("topic__chapter", "topic__course").prefetch_related(
-            choices
-        ),
-        pk=question_id,
+    """The question with its topic, chapter, course and choices, or 404."""
+    question = get_object_or_404(
+        Question.objects.select_related("topic__chapter", "topic__course"), pk=question_id
     )
+    topic = question.topic
+    for known in page_cache.questions(topic.course, topic):
+        if known.pk == question.pk:
+            # The same row as of this content version, choices included: no second query.
+            known.topic = topic
+            return known
+    # Retired (its answer will be refused): read its choices.
+    prefetch_related_objects(
+        [question], Prefetch("choices", queryset=Choice.objects.order_by("position"))
+    )
+    return question
 
 
 def question_response(
@@ -48,7 +63,9 @@ def question_response(
     state = question_state(question, shuffle_seed(request), attempt, picked=picked, error=error)
     if not request.htmx:
         return render_topic(request, question.topic, override=state, status=status)
-    score = topic_statuses(current_learner(request), [question.topic])[question.topic.pk]
+    topic = question.topic
+    active = page_cache.questions(topic.course, topic)
+    score = topic_score(current_learner(request), topic, active)
     context = {"state": state, "topic": question.topic, "score": score, "oob": True}
     response = render(request, f"{TOPIC_PAGE}#question-response", context, status=status)
     return remember_seed(request, response)

@@ -1,12 +1,19 @@
 import os
 
 import pytest
+from django.core.cache import cache
 
 from tests.factories import FIXTURE_COURSE, SHIPPED_CONTENT, load
 
 # Playwright's sync API runs an event loop in this thread; Django's async guard would refuse
 # the ORM calls that live_server tests make around it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (the topic page caches content pieces)."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -1,0 +1,570 @@
+"""`make bench`: speed, scale and concurrency measured side by side in one run.
+
+Everything runs on 127.0.0.1 (ports 8160-8179), every load is bounded in time and count, and
+everything started here (gunicorn, nginx, a PostgreSQL cluster that was down) is stopped at the
+end, also on error. Raw results go to bench/results/ (ignored by git); the table goes to
+stdout and into docs/benchmarks.md between the generated-section markers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+PY = sys.executable
+DOC = ROOT / "docs" / "benchmarks.md"
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+APP_PORT, NGINX_PORT, PG_APP_PORT = 8160, 8161, 8162
+PG = {"user": "coursedeck_bench", "password": "coursedeck_bench", "db": "coursedeck_bench"}
+
+started_processes: list[subprocess.Popen] = []
+cleanups: list = []
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def base_env(database_url: str) -> dict[str, str]:
+    """The production configuration: DEBUG off, a secret key, one allowed host."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE"}}
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        SECRET_KEY="bench-only-secret-key-" + "x" * 40,
+        ALLOWED_HOSTS="127.0.0.1",
+        DATABASE_URL=database_url,
+        # TLS ends at a proxy in production; plain-HTTP loopback would only see redirects.
+        SECURE_SSL_REDIRECT="0",
+        LOG_LEVEL="WARNING",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    return env
+
+
+def manage(env: dict, *args: str, timeout: float = 300) -> str:
+    result = subprocess.run(
+        [PY, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if result.returncode:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr[-3000:]}")
+    return result.stdout
+
+
+def start(cmd: list[str], env: dict | None = None, log: Path | None = None) -> subprocess.Popen:
+    out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=out, start_new_session=True)
+    started_processes.append(proc)
+    return proc
+
+
+def stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+    if proc in started_processes:
+        started_processes.remove(proc)
+
+
+def wait_http(url: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # loopback only
+                if response.status < 500:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer within {timeout:.0f}s")
+
+
+def gunicorn(env: dict, port: int, work: Path) -> subprocess.Popen:
+    """The production app server with explicit flags (no config file): 2 sync workers = cores."""
+    workers = str(os.cpu_count() or 2)
+    proc = start(
+        [
+            str(Path(PY).parent / "gunicorn"),
+            "config.wsgi:application",
+            "--bind", f"127.0.0.1:{port}",
+            "--workers", workers,
+            "--worker-class", "sync",
+            "--timeout", "30",
+            "--graceful-timeout", "5",
+            "--log-level", "warning",
+            "--error-logfile", str(work / f"gunicorn-{port}.log"),
+        ],
+        env=env,
+    )  # fmt: skip
+    wait_http(f"http://127.0.0.1:{port}/", timeout=30)
+    return proc
+
+
+# -- 1. load_content -------------------------------------------------------------------------
+
+
+def load_seconds(env: dict, course: Path) -> float:
+    out = manage(env, "load_content", str(course), timeout=240)
+    match = re.search(r"Loaded .* in ([\d.]+)s", out)
+    if not match:
+        raise RuntimeError(f"unexpected load_content output: {out}")
+    return float(match.group(1))
+
+
+def bench_load(work: Path, course: Path, repeats: int) -> tuple[dict, Path]:
+    template = work / "template.sqlite3"
+    manage(base_env(f"sqlite:///{template}"), "migrate", "--noinput", "-v0")
+    site = work / "site.sqlite3"
+    results: dict[str, list[float]] = {"cold": [], "unchanged": [], "one_changed": []}
+    for i in range(repeats):
+        target = work / f"cold-{i}.sqlite3"
+        shutil.copy(template, target)
+        results["cold"].append(load_seconds(base_env(f"sqlite:///{target}"), course))
+        log(f"load_content cold #{i + 1}: {results['cold'][-1]:.2f}s")
+        if i < repeats - 1:
+            target.unlink()
+        else:
+            target.rename(site)
+    env = base_env(f"sqlite:///{site}")
+    for _ in range(repeats):
+        results["unchanged"].append(load_seconds(env, course))
+    topics = sorted(course.rglob("*-base-images-*.md"))
+    for i in range(repeats):
+        path = topics[(i * 97) % len(topics)]
+        with path.open("a", encoding="utf-8") as f:
+            f.write(f"\nEdited for bench run {i}.\n")
+        # The edit lands in the Knowledge Check's last explanation: the topic re-renders.
+        results["one_changed"].append(load_seconds(env, course))
+    log(f"load_content unchanged {results['unchanged']}, one changed {results['one_changed']}")
+    return results, site
+
+
+# -- 2. topic page under wrk -----------------------------------------------------------------
+
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def wrk(url: str, duration: int, connections: int, headers: list[str] | None = None) -> dict:
+    cmd = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "5s"]
+    for header in headers or []:
+        cmd += ["-H", header]
+    out = subprocess.run(
+        [*cmd, url], capture_output=True, text=True, timeout=duration + 30, check=True
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    lat = {}
+    for q, value, unit in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", out, re.MULTILINE):
+        lat[q] = float(value) * UNITS[unit]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket = re.search(r"Socket errors: (.*)", out)
+    return {
+        "rps": rps,
+        "p50_ms": lat.get("50"),
+        "p99_ms": lat.get("99"),
+        "non_2xx": int(errors.group(1)) if errors else 0,
+        "socket_errors": socket.group(1) if socket else "",
+    }
+
+
+def bench_pages(env: dict, work: Path, topic_path: str, repeats: int, duration: int) -> dict:
+    www = work / "www"
+    www.mkdir()
+    page_file = www / "page.html"
+    env = {**env, "BENCH_PAGE": str(page_file)}
+    app = gunicorn(env, APP_PORT, work)
+    base = f"http://127.0.0.1:{APP_PORT}"
+    with urllib.request.urlopen(base + topic_path, timeout=10) as response:
+        page_file.write_bytes(response.read())
+    os.chmod(work, 0o755)  # nginx workers read the page
+    os.chmod(www, 0o755)
+    conf_dir = work / "nginx"
+    (conf_dir / "tmp").mkdir(parents=True)
+    conf = (BENCH / "nginx.conf").read_text()
+    conf = conf.replace("@PORT@", str(NGINX_PORT)).replace("@ROOT@", str(www))
+    (conf_dir / "nginx.conf").write_text(conf)
+    nginx = start(["nginx", "-p", str(conf_dir), "-c", str(conf_dir / "nginx.conf")])
+    wait_http(f"http://127.0.0.1:{NGINX_PORT}/", timeout=10)
+    cookie = subprocess.run(
+        [PY, str(BENCH / "loadgen.py"), "learner-cookie", "--base", base, "--path", topic_path],
+        capture_output=True, text=True, timeout=60, check=True,
+    ).stdout.strip()  # fmt: skip
+    targets = {
+        "nginx": (f"http://127.0.0.1:{NGINX_PORT}/page.html", []),
+        "ceiling": (f"{base}/bench/bare/", []),
+        "anonymous": (base + topic_path, []),
+        "learner": (base + topic_path, [f"Cookie: {cookie}"]),
+    }
+    for url, headers in targets.values():  # warm-up: caches, connections, imports
+        wrk(url, 1, 8, headers)
+    rounds: dict[str, list[dict]] = {name: [] for name in targets}
+    for r in range(repeats):
+        for name, (url, headers) in targets.items():
+            rounds[name].append(wrk(url, duration, 32, headers))
+        log(
+            f"wrk round {r + 1}: "
+            + ", ".join(f"{n} {v[-1]['rps']:.0f}/s" for n, v in rounds.items())
+        )
+    weight = subprocess.run(
+        [PY, str(BENCH / "page_weight.py"), base + topic_path],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    if weight.returncode:
+        log(f"page weight failed: {weight.stderr[-1500:]}")
+        rounds["weight"] = None
+    else:
+        rounds["weight"] = json.loads(weight.stdout.strip().splitlines()[-1])
+    rounds["page_bytes"] = page_file.stat().st_size
+    stop(nginx)
+    rounds["_app"] = app
+    return rounds
+
+
+# -- 3. grading under concurrency ------------------------------------------------------------
+
+
+def count_attempts(env: dict) -> int:
+    out = manage(
+        env,
+        "shell",
+        "-c",
+        "from quizzes.models import Attempt; print(Attempt.objects.count())",
+        timeout=60,
+    )
+    return int(out.strip().splitlines()[-1])
+
+
+def bench_grading(env: dict, port: int, paths: list[str], repeats: int, duration: float) -> list:
+    runs = []
+    for r in range(repeats):
+        before = count_attempts(env)
+        out = subprocess.run(
+            [PY, str(BENCH / "loadgen.py"), "grade", "--base", f"http://127.0.0.1:{port}",
+             "--duration", str(duration), "--paths", *paths[r * 400 : (r + 1) * 400]],
+            capture_output=True, text=True, timeout=duration + 180, check=True,
+        ).stdout  # fmt: skip
+        result = json.loads(out.strip().splitlines()[-1])
+        result["attempts_written"] = count_attempts(env) - before
+        runs.append(result)
+        log(
+            f"grading run {r + 1}: {result['rps']:.0f} answers/s, p99 {result['p99_ms']:.1f} ms, "
+            f"{result['non_2xx']} non-2xx, {result['attempts_written']} rows / {result['ok']} ok"
+        )
+    return runs
+
+
+def postgres_up() -> tuple[str | None, str]:
+    """Start Debian's cluster if needed; return (DATABASE_URL or None, reason, ...)."""
+    if shutil.which("pg_ctlcluster") is None:
+        return None, "PostgreSQL is not installed (apt-get install postgresql)"
+    status = subprocess.run(["pg_lsclusters", "-h"], capture_output=True, text=True, check=False)
+    lines = [line.split() for line in status.stdout.splitlines() if line.strip()]
+    if not lines:
+        return None, "no PostgreSQL cluster found"
+    version, cluster, port, state = lines[0][:4]
+    if state != "online":
+        if os.geteuid() != 0:
+            return None, "PostgreSQL is down and starting it needs root"
+        started = subprocess.run(
+            ["pg_ctlcluster", version, cluster, "start"], capture_output=True, text=True, timeout=60
+        )
+        if started.returncode:
+            return None, f"pg_ctlcluster failed: {started.stderr.strip()[-300:]}"
+        cleanups.append(
+            lambda: subprocess.run(["pg_ctlcluster", version, cluster, "stop"], timeout=60)
+        )
+
+    def psql(sql: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            ["su", "postgres", "-c", f'psql -v ON_ERROR_STOP=1 -qc "{sql}"'],
+            capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+
+    psql(f"DROP DATABASE IF EXISTS {PG['db']}")
+    psql(f"DROP ROLE IF EXISTS {PG['user']}")
+    for sql in (
+        f"CREATE ROLE {PG['user']} LOGIN PASSWORD '{PG['password']}'",
+        f"CREATE DATABASE {PG['db']} OWNER {PG['user']}",
+    ):
+        done = psql(sql)
+        if done.returncode:
+            return None, f"could not prepare the database: {done.stderr.strip()[-300:]}"
+    cleanups.append(lambda: psql(f"DROP DATABASE IF EXISTS {PG['db']}"))
+    cleanups.append(lambda: psql(f"DROP ROLE IF EXISTS {PG['user']}"))
+    url = f"postgres://{PG['user']}:{PG['password']}@127.0.0.1:{port}/{PG['db']}"
+    return url, f"PostgreSQL {version}"
+
+
+# -- 5. dashboard ------------------------------------------------------------------------------
+
+
+def bench_dashboard(work: Path) -> dict | None:
+    script = BENCH / "results_dashboard.py"
+    if not script.exists():
+        print("dashboard: not available yet")
+        return None
+    done = subprocess.run(
+        [PY, str(script)], cwd=ROOT, env=base_env(f"sqlite:///{work / 'dashboard.sqlite3'}"),
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    print(done.stdout)
+    return {"output": done.stdout.strip()[-2000:], "returncode": done.returncode}
+
+
+# -- report ------------------------------------------------------------------------------------
+
+
+def spread(values: list[float], fmt: str = "{:.0f}") -> tuple[str, str]:
+    values = [v for v in values if v is not None]
+    if not values:
+        return "—", ""
+    med = statistics.median(values)
+    return fmt.format(med), f"{fmt.format(min(values))}-{fmt.format(max(values))}"
+
+
+def machine() -> list[str]:
+    import django
+
+    mem = "?"
+    with open("/proc/meminfo") as f:
+        for line in f:
+            if line.startswith("MemTotal"):
+                mem = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    cpu = platform.processor() or "?"
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(line.split(":", 1)[1].strip() for line in f if "model name" in line)
+    except (OSError, StopIteration):
+        pass
+    pg = subprocess.run(["pg_lsclusters", "-h"], capture_output=True, text=True, check=False)
+    versions = {
+        "gunicorn": subprocess.run(
+            [str(Path(PY).parent / "gunicorn"), "--version"], capture_output=True, text=True
+        ).stdout.strip(),
+        "wrk": (subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout or "").split(
+            "\n"
+        )[0],
+        "nginx": subprocess.run(["nginx", "-v"], capture_output=True, text=True).stderr.strip(),
+    }
+    return [
+        f"- CPU: {os.cpu_count()} cores ({cpu}); memory {mem}; {platform.platform()}",
+        f"- Python {platform.python_version()}, Django {django.get_version()}, "
+        f"SQLite {sqlite3.sqlite_version}, PostgreSQL "
+        f"{pg.stdout.split()[0] if pg.stdout.strip() else 'not installed'}",
+        f"- {versions['gunicorn']}; {versions['wrk']}; {versions['nginx']}",
+    ]
+
+
+def report(res: dict, args) -> str:
+    rows = []
+
+    def row(name, unit, values, fmt="{:.0f}", notes=""):
+        med, rng = spread(values, fmt)
+        rows.append(f"| {name} | {med} {unit} | {rng} | {notes} |")
+
+    load = res.get("load")
+    if load:
+        cold = f"load_content cold ({res['topics']} topics)"
+        row(cold, "s", load["cold"], "{:.2f}", "target < 15 s")
+        row("load_content unchanged re-run", "s", load["unchanged"], "{:.2f}", "target < 2 s")
+        row("load_content one file changed", "s", load["one_changed"], "{:.2f}")
+    pages = res.get("pages")
+    if pages:
+        for name, label in [
+            ("nginx", "nginx, saved page as a static file (machine limit)"),
+            ("ceiling", "Django bare view, same bytes from memory (ceiling)"),
+            ("anonymous", "topic page, anonymous visitor"),
+            ("learner", "topic page, learner with progress"),
+        ]:
+            runs = pages[name]
+            p50 = statistics.median(r["p50_ms"] for r in runs)
+            p99 = statistics.median(r["p99_ms"] for r in runs)
+            notes = f"p50 {p50:.1f} ms, p99 {p99:.1f} ms"
+            if name in {"anonymous", "learner"}:
+                ceil = [r["rps"] / c["rps"] for r, c in zip(runs, pages["ceiling"], strict=True)]
+                ngx = [r["rps"] / c["rps"] for r, c in zip(runs, pages["nginx"], strict=True)]
+                notes += (
+                    f"; **{statistics.median(ceil):.2f}x ceiling** "
+                    f"({min(ceil):.2f}-{max(ceil):.2f}), {statistics.median(ngx):.3f}x nginx"
+                )
+            bad = sum(r["non_2xx"] for r in runs)
+            if bad:
+                notes += f"; {bad} non-2xx"
+            row(label, "req/s", [r["rps"] for r in runs], notes=notes)
+        weight = pages.get("weight")
+        if weight:
+            for visit in ("first", "repeat"):
+                w = weight[visit]
+                rows.append(
+                    f"| topic page in Chromium, {visit} visit | {w['bytes'] / 1024:.1f} KB | "
+                    f"{w['requests']} requests | DOMContentLoaded {w['dcl_ms']:.0f} ms; "
+                    f"{w['cached']} from cache |"
+                )
+    for key, label in [("grading_sqlite", "SQLite"), ("grading_pg", "PostgreSQL")]:
+        runs = res.get(key)
+        if isinstance(runs, str):
+            rows.append(f"| grading, 64 learners, {label} | skipped | | {runs} |")
+        elif runs:
+            p50 = statistics.median(r["p50_ms"] for r in runs)
+            p99 = statistics.median(r["p99_ms"] for r in runs)
+            non2xx = sum(r["non_2xx"] for r in runs)
+            lost = sum(r["ok"] - r["attempts_written"] for r in runs)
+            total = sum(r["requests"] for r in runs)
+            row(
+                f"grading, 64 learners, {label}",
+                "answers/s",
+                [r["rps"] for r in runs],
+                notes=f"p50 {p50:.1f} ms, p99 {p99:.1f} ms; {non2xx} non-2xx of {total}; "
+                f"attempt rows - 2xx answers = {lost}",
+            )
+    dash = res.get("dashboard")
+    rows.append(
+        "| results dashboard, 10,000 learners / 200,000 attempts | "
+        + (f"see below | | exit {dash['returncode']} |" if dash else "not available yet | | |")
+    )
+    header = [
+        f"Run of `make bench` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
+        f"{args.repeats} repeats, medians with min-max. wrk: 2 threads, 32 connections, "
+        f"{args.duration} s per run; grading: {args.grade_duration:.0f} s per run. "
+        f"Whole run: {res['wall_s']:.0f} s.",
+        "",
+        *machine(),
+        "",
+        "| benchmark | median | min-max | notes |",
+        "|---|---|---|---|",
+        *rows,
+    ]
+    if pages:
+        header += ["", f"Saved topic page: {pages['page_bytes'] / 1024:.1f} KB of HTML."]
+        weight = pages.get("weight")
+        if weight:
+            header += ["", "First visit, resource by resource:", ""]
+            for r in weight["first"]["resources"]:
+                path = r["url"].split("127.0.0.1")[-1]
+                header.append(f"- {path}: {r['bytes']} B {r['encoding']}")
+    if dash:
+        header += ["", "Dashboard output:", "", "```", dash["output"], "```"]
+    return "\n".join(header)
+
+
+def write_doc(table: str) -> None:
+    text = DOC.read_text() if DOC.exists() else f"# Benchmarks\n\n{START}\n{END}\n"
+    if START not in text:
+        text += f"\n{START}\n{END}\n"
+    head, rest = text.split(START, 1)
+    tail = rest.split(END, 1)[1] if END in rest else ""
+    DOC.write_text(f"{head}{START}\n{table}\n{END}{tail}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
+    parser.add_argument("--grade-duration", type=float, default=5.0)
+    parser.add_argument("--chapters", type=int, default=50)
+    parser.add_argument("--topics", type=int, default=20, help="per chapter")
+    parser.add_argument("--only", default="load,pages,sqlite,pg,dashboard")
+    parser.add_argument("--no-doc", action="store_true", help="do not write docs/benchmarks.md")
+    args = parser.parse_args()
+    only = set(args.only.split(","))
+    began = time.monotonic()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    work = Path(tempfile.mkdtemp(prefix="coursedeck-bench-"))
+    results_dir = BENCH / "results"
+    results_dir.mkdir(exist_ok=True)
+    res: dict = {}
+    try:
+        sys.path.insert(0, str(BENCH))
+        from gen_course import generate
+
+        course = work / "course"
+        res["topics"] = generate(course, args.chapters, args.topics)
+        sizes = [p.stat().st_size for p in course.rglob("*-base-images-*.md")]
+        log(f"generated {res['topics']} topics, {statistics.fmean(sizes) / 1024:.1f} KB each")
+        paths = [
+            f"/chapter-{c}/base-images-{(c - 1) * args.topics + t}/"
+            for c in range(1, args.chapters + 1)
+            for t in range(1, args.topics + 1)
+        ]
+        if "load" in only:
+            res["load"], site = bench_load(work, course, args.repeats)
+        else:
+            site = work / "site.sqlite3"
+            env = base_env(f"sqlite:///{site}")
+            manage(env, "migrate", "--noinput", "-v0")
+            load_seconds(env, course)
+        env = base_env(f"sqlite:///{site}")
+        manage(env, "collectstatic", "--noinput", "-v0")
+        app = None
+        if "pages" in only:
+            pages = bench_pages(env, work, paths[0], args.repeats, args.duration)
+            app = pages.pop("_app")
+            res["pages"] = pages
+        if "sqlite" in only:
+            if app is None:
+                app = gunicorn({**env, "BENCH_PAGE": "/dev/null"}, APP_PORT, work)
+            res["grading_sqlite"] = bench_grading(
+                env, APP_PORT, paths[1:], args.repeats, args.grade_duration
+            )
+        if app is not None:
+            stop(app)
+        if "pg" in only:
+            url, reason = postgres_up()
+            if url is None:
+                print(f"PostgreSQL skipped: {reason}")
+                res["grading_pg"] = f"skipped: {reason}"
+            else:
+                pg_env = base_env(url)
+                manage(pg_env, "migrate", "--noinput", "-v0")
+                log(f"loading the course into {reason}: {load_seconds(pg_env, course):.1f}s")
+                pg_app = gunicorn({**pg_env, "BENCH_PAGE": "/dev/null"}, PG_APP_PORT, work)
+                res["grading_pg"] = bench_grading(
+                    pg_env, PG_APP_PORT, paths[1:], args.repeats, args.grade_duration
+                )
+                stop(pg_app)
+        if "dashboard" in only:
+            res["dashboard"] = bench_dashboard(work)
+    finally:
+        for proc in list(started_processes):
+            stop(proc)
+        for cleanup in reversed(cleanups):
+            try:
+                cleanup()
+            except Exception as error:  # keep cleaning up
+                print(f"cleanup failed: {error}")
+        shutil.rmtree(work, ignore_errors=True)
+    res["wall_s"] = time.monotonic() - began
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    (results_dir / f"{stamp}.json").write_text(json.dumps(res, indent=2, default=str))
+    table = report(res, args)
+    print()
+    print(table)
+    if not args.no_doc:
+        write_doc(table)
+        log(f"wrote {DOC.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,122 @@
+"""The topic page's cached pieces: identical output, fresh after a re-import, few queries."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.backends.db import SessionStore
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+from django.urls import reverse
+
+from courses import page_cache
+from courses.models import Topic
+from courses.views import render_topic
+from quizzes.learners import SEED_COOKIE
+from quizzes.models import Question
+from quizzes.progress import question_state
+from tests.factories import answer, copy_fixture, load, minimal_tree, topic_text, write
+
+pytestmark = pytest.mark.django_db
+SEED_URL = "/images/base-images/"
+
+
+def test_prerendered_form_matches_the_template(seed_course):
+    """A form filled in from cached pieces is byte for byte the template's."""
+    topic = Topic.objects.select_related("course", "chapter").get(slug="base-images")
+    request = RequestFactory().get(SEED_URL)
+    page = page_cache.topic_page(topic.course, topic)
+    token = get_token(request)
+    for question in page.questions:
+        state = question_state(question, "0123456789abcdef")
+        expected = render_to_string(
+            "courses/topic_detail.html#question", {"state": state, "csrf_token": token}
+        )
+        assert page_cache.question_form(page, state, token) == expected
+
+
+def test_reimported_text_shows_at_once(client, tmp_path):
+    """Editing a topic and loading again changes the page: no stale cache."""
+    root = minimal_tree(tmp_path / "content", {"01-a.md": topic_text(body="Old words.")})
+    load(root)
+    url = reverse("courses:topic", args=["one", "a"])
+    assert "Old words." in client.get(url).content.decode()
+    write(root, "01-one/01-a.md", topic_text(body="New words."))
+    load(root)
+    html = client.get(url).content.decode()
+    assert "New words." in html
+    assert "Old words." not in html
+
+
+def test_new_neighbour_shows_after_reimport(client, tmp_path):
+    """The pager's links follow a re-import that adds a topic after this one."""
+    root = minimal_tree(tmp_path / "content", {"01-a.md": topic_text(number=1)})
+    load(root)
+    url = reverse("courses:topic", args=["one", "a"])
+    assert 'rel="next"' not in client.get(url).content.decode()
+    write(root, "01-one/02-b.md", topic_text(number=2, title="Bee"))
+    load(root)
+    assert "Bee" in client.get(url).content.decode()
+
+
+def test_diagram_state_from_the_query_string_is_not_cached(client, seed_course):
+    """A deep link's diagram state is rendered for it, and never served to plain visits."""
+    plain = client.get(SEED_URL).content.decode()
+    deep = client.get(f"{SEED_URL}?tier=alpine").content.decode()
+    assert plain.count('aria-current="true"') < deep.count('aria-current="true"')
+    assert client.get(SEED_URL).content.decode().count('aria-current="true"') == plain.count(
+        'aria-current="true"'
+    )
+
+
+def test_warm_topic_page_costs_one_query(client, tmp_path, django_assert_num_queries):
+    """Once cached, an anonymous topic page reads only the topic row."""
+    load(copy_fixture(tmp_path))
+    url = reverse("courses:topic", args=["basics", "hello"])
+    client.get(url)
+    with django_assert_num_queries(1):
+        client.get(url)
+
+
+def normalized(html: str) -> str:
+    """A page with its per-view values (nonces, CSRF tokens) blanked out, spaces collapsed."""
+    html = re.sub(r"\s+", " ", html)
+    html = re.sub(r'name="nonce" value="[0-9a-f]+"', 'name="nonce" value=""', html)
+    return re.sub(r'(csrfmiddlewaretoken" value="|"X-CSRFToken": ")\w+', r"\1", html)
+
+
+def visitor_request(path: str):
+    request = RequestFactory().get(path)
+    request.COOKIES[SEED_COOKIE] = "0123456789abcdef"
+    request.user = AnonymousUser()
+    request.session = SessionStore()
+    return request
+
+
+def test_visitor_page_matches_the_rendered_page(seed_course):
+    """The cached whole page for visitors is the page the view renders, markers filled in."""
+    topic = Topic.objects.select_related("course", "chapter").get(slug="base-images")
+    fast = page_cache.visitor_page(visitor_request(SEED_URL), "images", "base-images")
+    slow = render_topic(visitor_request(SEED_URL), topic).content.decode()
+    assert fast is not None
+    assert normalized(fast) == normalized(slow)
+    assert fast.count('name="nonce"') == len(topic.questions.filter(is_active=True))
+
+
+def test_learner_page_matches_the_rendered_page(client, seed_course):
+    """A learner's page from the shell shows their answers exactly as the template does."""
+    question = Question.objects.get(key="alpine-musl")
+    answer(client, question, correct=False)
+    topic = Topic.objects.select_related("course", "chapter").get(slug="base-images")
+
+    def learner_request():
+        request = visitor_request(SEED_URL)
+        request.session = SessionStore(session_key=client.session.session_key)
+        return request
+
+    fast = page_cache.visitor_page(learner_request(), "images", "base-images")
+    slow = render_topic(learner_request(), topic).content.decode()
+    assert fast is not None
+    assert "Not quite." in fast
+    assert normalized(fast) == normalized(slow)
