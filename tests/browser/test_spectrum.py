@@ -32,17 +32,25 @@ def test_click_shows_detail_in_place_and_pushes_url(live_server, page, seed_cour
     assert page.evaluate("window.notReloaded")  # htmx swapped the panel, no page load
 
 
+def settled(page) -> None:
+    """Wait until htmx has finished swapping and settling (it restores focus meanwhile)."""
+    expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)
+
+
 def test_keyboard_tab_enter_space_and_arrows(live_server, page, seed_course):
     page.goto(live_server.url + TOPIC)
     page.locator("#spectrum-0-tier-full").focus()
     page.keyboard.press("Enter")
     expect(detail(page)).to_contain_text("every tool is already there")
+    settled(page)
     expect(page.locator("#spectrum-0-tier-full")).to_be_focused()  # focus survives the swap
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")
     expect(page.locator("#spectrum-0-tier-alpine")).to_be_focused()
     page.keyboard.press("Space")
     expect(detail(page)).to_contain_text("BusyBox")
+    settled(page)
+    expect(page.locator("#spectrum-0-tier-alpine")).to_be_focused()
     page.keyboard.press("ArrowUp")
     expect(page.locator("#spectrum-0-tier-slim")).to_be_focused()
     page.keyboard.press("Tab")
