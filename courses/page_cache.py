@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Prefetch, Subquery
+from django.db.models import Prefetch, Subquery, prefetch_related_objects
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -226,6 +226,53 @@ def content_version() -> str | None:
         row = cursor.fetchone()
     # Keys must stay memcached-safe: no spaces.
     return f"{row[0]}:{row[1]}".replace(" ", "T") if row else None
+
+
+@dataclass
+class Answerable:
+    """A question as the answer view needs it, and its topic's active question ids."""
+
+    question: Question  # with its topic (body deferred), chapter, course and choices
+    topic_question_ids: list[int]
+
+
+def answerable(question_id: int) -> Answerable | None:
+    """The question with its topic, chapter, course and choices; None if there is no such one.
+
+    Cached per content version (one raw query), so answering builds no ORM query for it.
+    """
+    version = content_version()
+    key = f"answerable:{version}:{question_id}"
+    found = cache.get(key) if version else None
+    if found is None:
+        found = build_answerable(question_id)
+        if found is not None and version:
+            cache.set(key, found, TIMEOUT)
+    return found
+
+
+def build_answerable(question_id: int) -> Answerable | None:
+    question = (
+        Question.objects.select_related("topic__chapter", "topic__course")
+        .defer(*(f"topic__{name}" for name in BODY_FIELDS))
+        .filter(pk=question_id)
+        .first()
+    )
+    if question is None:
+        return None
+    topic = question.topic
+    active = questions(topic.course, topic)
+    ids = [q.pk for q in active]
+    for known in active:
+        if known.pk == question.pk:
+            # The same row as of this content version, choices included: no second query.
+            known.topic = topic
+            return Answerable(known, ids)
+    # Retired (its answer will be refused): read its choices.
+    prefetch_related_objects(
+        [question], Prefetch("choices", queryset=Choice.objects.order_by("position"))
+    )
+    return Answerable(question, ids)
 
 
 def visitor_page(request: HttpRequest, chapter_slug: str, topic_slug: str) -> str | None:

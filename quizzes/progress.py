@@ -126,6 +126,32 @@ def topic_score(
     return status
 
 
+def score_from_rows(
+    question_ids: Sequence[int], rows: Iterable[tuple[int, bool, bool, datetime]]
+) -> TopicStatus:
+    """`topic_score` from the learner's attempt rows (question_id, is_correct, is_first,
+    created_at) already read, for a topic that has at least one of them answered."""
+    active = set(question_ids)
+    answered, solved, first_right = set(), set(), set()
+    status = TopicStatus(total=len(active))
+    for question_id, is_correct, is_first, created_at in rows:
+        if question_id not in active:
+            continue
+        answered.add(question_id)
+        if is_correct:
+            solved.add(question_id)
+            if is_first:
+                first_right.add(question_id)
+        if status.last_activity is None or created_at > status.last_activity:
+            status.last_activity = created_at
+    status.answered, status.solved, status.first_right = (
+        len(answered),
+        len(solved),
+        len(first_right),
+    )
+    return status
+
+
 def summarize(topics: Iterable[Topic], statuses: dict[int, TopicStatus]) -> ProgressSummary:
     topics = list(topics)
     return ProgressSummary(sum(statuses[t.pk].is_complete for t in topics), len(topics))
