@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 import secrets
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
@@ -301,14 +303,61 @@ def visitor_page(request: HttpRequest, chapter_slug: str, topic_slug: str) -> st
     latest, score = topic_attempts(learner, questions_)
     if not latest:
         return fill_shell(request, shell, {}, None)
-    answered = {}
     seed = shuffle_seed(request)
-    for question in questions_:
-        if question.pk in latest:
-            state = question_state(question, seed, latest[question.pk])
-            answered[question.pk] = render_to_string(f"{TOPIC_TEMPLATE}#question", {"state": state})
-    score_html = render_to_string(f"{TOPIC_TEMPLATE}#topic-score", {"score": score})
-    return fill_shell(request, shell, answered, score_html)
+    answered = {
+        q.pk: answered_html(version, question_state(q, seed, latest[q.pk]))
+        for q in questions_
+        if q.pk in latest
+    }
+    return fill_shell(request, shell, answered, score_html(score))
+
+
+class Fragments:
+    """Rendered fragments that depend only on their key, kept in this process (LRU).
+
+    Not in the shared cache: there are many small entries, and a bounded cache (locmem keeps
+    300) would evict the page shells for them; unpickling would also cost more than a dict.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: OrderedDict[str, str] = OrderedDict()
+        self.lock = threading.Lock()  # runserver and threaded servers share the process
+
+    def get_or_render(self, key: str, render) -> str:
+        with self.lock:
+            html = self.entries.get(key)
+            if html is not None:
+                self.entries.move_to_end(key)
+                return html
+        html = render()
+        with self.lock:
+            self.entries[key] = html
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+        return html
+
+
+fragments = Fragments(4096)
+
+
+def answered_html(version: str, state) -> str:
+    """An answered question's result, rendered once per content version, question, choice
+    order, picks and outcome: nothing else on it is per learner (no form, no token)."""
+    order = "-".join(str(c.pk) for c in state.choices)
+    picked = "-".join(str(pk) for pk in sorted(state.picked))
+    key = f"answered:{version}:{state.question.pk}:{order}:{picked}:{state.attempt.is_correct:d}"
+    return fragments.get_or_render(
+        key, lambda: render_to_string(f"{TOPIC_TEMPLATE}#question", {"state": state})
+    )
+
+
+def score_html(score: TopicStatus) -> str:
+    """The score line, rendered once per distinct score (it shows nothing else)."""
+    key = f"score:{score.total}:{score.answered}:{score.first_right}:{score.status}"
+    return fragments.get_or_render(
+        key, lambda: render_to_string(f"{TOPIC_TEMPLATE}#topic-score", {"score": score})
+    )
 
 
 def find_topic(topic_slug: str) -> Topic | None:
