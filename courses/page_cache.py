@@ -285,7 +285,7 @@ def visitor_page(request: HttpRequest, chapter_slug: str, topic_slug: str) -> st
     if version is None:
         return None
     key = f"topic-shell:{version}:{topic_slug}"
-    shell = cache.get(key)
+    shell = shells.get_or_render(key, lambda: cache.get(key))
     if shell is None:
         topic = find_topic(topic_slug)
         if topic is None:
@@ -297,7 +297,7 @@ def visitor_page(request: HttpRequest, chapter_slug: str, topic_slug: str) -> st
     learner = current_learner(request)
     if learner is None:
         return fill_shell(request, shell, {}, None)
-    questions_ = cache.get(shell.questions_key)
+    questions_ = shells.get_or_render(shell.questions_key, lambda: cache.get(shell.questions_key))
     if not questions_:
         return None  # evicted, or a topic marked as read instead: render it
     latest, score = topic_attempts(learner, questions_)
@@ -312,11 +312,14 @@ def visitor_page(request: HttpRequest, chapter_slug: str, topic_slug: str) -> st
     return fill_shell(request, shell, answered, score_html(score))
 
 
-class Fragments:
-    """Rendered fragments that depend only on their key, kept in this process (LRU).
+class ProcessLRU:
+    """Values that depend only on their key, kept in this process (least recently used go).
 
-    Not in the shared cache: there are many small entries, and a bounded cache (locmem keeps
-    300) would evict the page shells for them; unpickling would also cost more than a dict.
+    Fragments are not put in the shared cache: there are many small ones, and a bounded cache
+    (locmem keeps 300) would evict the page shells for them. Shells and question lists are
+    also kept here in front of the shared cache: their keys carry the content version, so a
+    kept value is never stale, and a page view no longer unpickles 25 KB. Values are shared
+    between requests: callers never mutate them.
     """
 
     def __init__(self, size: int) -> None:
@@ -324,13 +327,16 @@ class Fragments:
         self.entries: OrderedDict[str, str] = OrderedDict()
         self.lock = threading.Lock()  # runserver and threaded servers share the process
 
-    def get_or_render(self, key: str, render) -> str:
+    def get_or_render(self, key: str, render):
+        """The kept value, else `render()`'s (kept unless None)."""
         with self.lock:
             html = self.entries.get(key)
             if html is not None:
                 self.entries.move_to_end(key)
                 return html
         html = render()
+        if html is None:
+            return None
         with self.lock:
             self.entries[key] = html
             while len(self.entries) > self.size:
@@ -338,7 +344,8 @@ class Fragments:
         return html
 
 
-fragments = Fragments(4096)
+fragments = ProcessLRU(4096)
+shells = ProcessLRU(256)  # ~25 KB each
 
 
 def answered_html(version: str, state) -> str:
