@@ -244,8 +244,9 @@ def test_topic_page_queries_with_progress(client, question, django_assert_max_nu
     answer(client, question, correct=True)
     answer(client, Question.objects.get(key="scratch-viable"), correct=False)
     client.get(TOPIC_URL)  # the page's shell is cached now
-    # Session, content version, learner, the attempts with their picks.
-    with django_assert_max_num_queries(4):
+    # Session (which holds the learner's id and seed), content version, the attempts with
+    # their picks.
+    with django_assert_max_num_queries(3):
         response = client.get(TOPIC_URL)
     assert "You got 1 of 4" in response.content.decode()
 
@@ -282,3 +283,15 @@ def test_score_after_answering_matches_the_aggregate(client, question):
 def test_unknown_question_is_404(client, seed_course):
     response = client.post(reverse("quizzes:answer", args=[999999]), {"nonce": "abcdef01"})
     assert response.status_code == 404
+
+
+def test_learner_row_gone_reads_as_no_progress_and_answering_starts_afresh(client, question):
+    """Pages trust the session's learner id and seed; answering checks the row."""
+    answer(client, question, correct=True)
+    Learner.objects.all().delete()
+    page = client.get(TOPIC_URL)
+    assert page.status_code == 200
+    assert "Correct!" not in page.content.decode()
+    assert answer(client, question, correct=True).status_code == 200
+    assert Learner.objects.count() == 1
+    assert Attempt.objects.get().is_first
