@@ -334,11 +334,16 @@ def bench_dashboard(work: Path) -> dict | None:
         print("dashboard: not available yet")
         return None
     done = subprocess.run(
-        [PY, str(script)], cwd=ROOT, env=base_env(f"sqlite:///{work / 'dashboard.sqlite3'}"),
+        # The script requests pages through Django's test client, whose host is "testserver".
+        [PY, str(script)], cwd=ROOT,
+        env={**base_env(f"sqlite:///{work / 'dashboard.sqlite3'}"), "ALLOWED_HOSTS": "testserver"},
         capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
     print(done.stdout)
-    return {"output": done.stdout.strip()[-2000:], "returncode": done.returncode}
+    output = done.stdout.strip()[-2000:]
+    if done.returncode:
+        output += "\n" + done.stderr.strip()[-600:]  # say why in the table's file too
+    return {"output": output, "returncode": done.returncode}
 
 
 # -- report ------------------------------------------------------------------------------------
