@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import re
 import secrets
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Prefetch, Subquery
+from django.db.models import Prefetch, Subquery, prefetch_related_objects
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -228,6 +230,53 @@ def content_version() -> str | None:
     return f"{row[0]}:{row[1]}".replace(" ", "T") if row else None
 
 
+@dataclass
+class Answerable:
+    """A question as the answer view needs it, and its topic's active question ids."""
+
+    question: Question  # with its topic (body deferred), chapter, course and choices
+    topic_question_ids: list[int]
+
+
+def answerable(question_id: int) -> Answerable | None:
+    """The question with its topic, chapter, course and choices; None if there is no such one.
+
+    Cached per content version (one raw query), so answering builds no ORM query for it.
+    """
+    version = content_version()
+    key = f"answerable:{version}:{question_id}"
+    found = cache.get(key) if version else None
+    if found is None:
+        found = build_answerable(question_id)
+        if found is not None and version:
+            cache.set(key, found, TIMEOUT)
+    return found
+
+
+def build_answerable(question_id: int) -> Answerable | None:
+    question = (
+        Question.objects.select_related("topic__chapter", "topic__course")
+        .defer(*(f"topic__{name}" for name in BODY_FIELDS))
+        .filter(pk=question_id)
+        .first()
+    )
+    if question is None:
+        return None
+    topic = question.topic
+    active = questions(topic.course, topic)
+    ids = [q.pk for q in active]
+    for known in active:
+        if known.pk == question.pk:
+            # The same row as of this content version, choices included: no second query.
+            known.topic = topic
+            return Answerable(known, ids)
+    # Retired (its answer will be refused): read its choices.
+    prefetch_related_objects(
+        [question], Prefetch("choices", queryset=Choice.objects.order_by("position"))
+    )
+    return Answerable(question, ids)
+
+
 def visitor_page(request: HttpRequest, chapter_slug: str, topic_slug: str) -> str | None:
     """The topic page for a visitor without an account, or None when it must be rendered."""
     if request.META.get("QUERY_STRING") or request.user.is_authenticated:
@@ -236,7 +285,7 @@ def visitor_page(request: HttpRequest, chapter_slug: str, topic_slug: str) -> st
     if version is None:
         return None
     key = f"topic-shell:{version}:{topic_slug}"
-    shell = cache.get(key)
+    shell = shells.get_or_render(key, lambda: cache.get(key))
     if shell is None:
         topic = find_topic(topic_slug)
         if topic is None:
@@ -248,20 +297,74 @@ def visitor_page(request: HttpRequest, chapter_slug: str, topic_slug: str) -> st
     learner = current_learner(request)
     if learner is None:
         return fill_shell(request, shell, {}, None)
-    questions_ = cache.get(shell.questions_key)
+    questions_ = shells.get_or_render(shell.questions_key, lambda: cache.get(shell.questions_key))
     if not questions_:
         return None  # evicted, or a topic marked as read instead: render it
     latest, score = topic_attempts(learner, questions_)
     if not latest:
         return fill_shell(request, shell, {}, None)
-    answered = {}
     seed = shuffle_seed(request)
-    for question in questions_:
-        if question.pk in latest:
-            state = question_state(question, seed, latest[question.pk])
-            answered[question.pk] = render_to_string(f"{TOPIC_TEMPLATE}#question", {"state": state})
-    score_html = render_to_string(f"{TOPIC_TEMPLATE}#topic-score", {"score": score})
-    return fill_shell(request, shell, answered, score_html)
+    answered = {
+        q.pk: answered_html(version, question_state(q, seed, latest[q.pk]))
+        for q in questions_
+        if q.pk in latest
+    }
+    return fill_shell(request, shell, answered, score_html(score))
+
+
+class ProcessLRU:
+    """Values that depend only on their key, kept in this process (least recently used go).
+
+    Fragments are not put in the shared cache: there are many small ones, and a bounded cache
+    (locmem keeps 300) would evict the page shells for them. Shells and question lists are
+    also kept here in front of the shared cache: their keys carry the content version, so a
+    kept value is never stale, and a page view no longer unpickles 25 KB. Values are shared
+    between requests: callers never mutate them.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: OrderedDict[str, str] = OrderedDict()
+        self.lock = threading.Lock()  # runserver and threaded servers share the process
+
+    def get_or_render(self, key: str, render):
+        """The kept value, else `render()`'s (kept unless None)."""
+        with self.lock:
+            html = self.entries.get(key)
+            if html is not None:
+                self.entries.move_to_end(key)
+                return html
+        html = render()
+        if html is None:
+            return None
+        with self.lock:
+            self.entries[key] = html
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+        return html
+
+
+fragments = ProcessLRU(4096)
+shells = ProcessLRU(256)  # ~25 KB each
+
+
+def answered_html(version: str, state) -> str:
+    """An answered question's result, rendered once per content version, question, choice
+    order, picks and outcome: nothing else on it is per learner (no form, no token)."""
+    order = "-".join(str(c.pk) for c in state.choices)
+    picked = "-".join(str(pk) for pk in sorted(state.picked))
+    key = f"answered:{version}:{state.question.pk}:{order}:{picked}:{state.attempt.is_correct:d}"
+    return fragments.get_or_render(
+        key, lambda: render_to_string(f"{TOPIC_TEMPLATE}#question", {"state": state})
+    )
+
+
+def score_html(score: TopicStatus) -> str:
+    """The score line, rendered once per distinct score (it shows nothing else)."""
+    key = f"score:{score.total}:{score.answered}:{score.first_right}:{score.status}"
+    return fragments.get_or_render(
+        key, lambda: render_to_string(f"{TOPIC_TEMPLATE}#topic-score", {"score": score})
+    )
 
 
 def find_topic(topic_slug: str) -> Topic | None:

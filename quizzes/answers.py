@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 
 from quizzes.grading import AnswerError, Grade, grade_answer
 from quizzes.models import Attempt, Learner, Question
+from quizzes.progress import TopicStatus, score_from_rows
 
 
 def check_answer(question: Question, tokens: list[str]) -> Grade:
@@ -27,25 +30,39 @@ def record_answer(learner: Learner, question: Question, grade: Grade, nonce: str
 
     A double click or a resent POST carries the same nonce, so it never records twice.
     """
+    return record_and_score(learner, question, grade, nonce, [question.pk])[0]
+
+
+def record_and_score(
+    learner: Learner,
+    question: Question,
+    grade: Grade,
+    nonce: str,
+    topic_question_ids: Sequence[int],
+) -> tuple[Attempt, TopicStatus]:
+    """`record_answer`, and the learner's score on the topic whose active questions are
+    `topic_question_ids` (which include `question`), from the rows it reads anyway."""
     try:
         with transaction.atomic():
             if connection.features.has_select_for_update:
                 # Lock the learner so two first answers in parallel cannot both be "first".
                 # (SQLite needs no row lock: IMMEDIATE transactions hold the write lock.)
                 Learner.objects.select_for_update().filter(pk=learner.pk).exists()
-            # One query answers both: was this form sent before, is this the first try?
+            # One query answers "was this form sent before?", "is this the first try?" and
+            # gives the rows the topic's score is counted from.
             seen = list(
                 Attempt.objects.filter(learner=learner)
-                .filter(Q(nonce=nonce) | Q(question=question))
-                .values_list("pk", "nonce", "question_id")
+                .filter(Q(nonce=nonce) | Q(question_id__in=topic_question_ids))
+                .values_list("pk", "nonce", "question_id", "is_correct", "is_first", "created_at")
             )
-            resent = [pk for pk, sent_nonce, _ in seen if sent_nonce == nonce]
+            scored = [row[2:] for row in seen]
+            resent = [row[0] for row in seen if row[1] == nonce]
             if resent:
                 existing = Attempt.objects.get(pk=resent[0])
                 if existing.question_id != question.pk:
                     raise AnswerError("This form belongs to another question. Reload the page.")
-                return existing
-            is_first = not any(question_id == question.pk for _, _, question_id in seen)
+                return existing, score_from_rows(topic_question_ids, scored)
+            is_first = not any(row[2] == question.pk for row in seen)
             attempt = Attempt.objects.create(
                 learner=learner,
                 question=question,
@@ -61,7 +78,11 @@ def record_answer(learner: Learner, question: Question, grade: Grade, nonce: str
                     for token in sorted(grade.picked)
                 ]
             )
-            return attempt
+            scored.append((question.pk, attempt.is_correct, is_first, attempt.created_at))
+            return attempt, score_from_rows(topic_question_ids, scored)
     except IntegrityError:
         # The same form arrived twice at once: the other request stored it.
-        return Attempt.objects.get(learner=learner, nonce=nonce)
+        existing = Attempt.objects.get(learner=learner, nonce=nonce)
+        rows = Attempt.objects.filter(learner=learner, question_id__in=topic_question_ids)
+        scored = rows.values_list("question_id", "is_correct", "is_first", "created_at")
+        return existing, score_from_rows(topic_question_ids, scored)

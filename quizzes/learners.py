@@ -16,33 +16,49 @@ from django.http import HttpRequest, HttpResponse
 from quizzes.models import Attempt, Learner, TopicProgress, new_seed
 
 SESSION_KEY = "learner_id"
+SEED_SESSION_KEY = "learner_seed"  # lets pages skip reading the learner row
 SEED_COOKIE = "cd_seed"
 SEED_RE = re.compile(r"^[0-9a-f]{16}$")
 
 
-def current_learner(request: HttpRequest) -> Learner | None:
-    """The request's learner, if it has one yet (never creates)."""
+def current_learner(request: HttpRequest, *, verified: bool = False) -> Learner | None:
+    """The request's learner, if it has one yet (never creates).
+
+    An anonymous learner's id and seed never change, so for reading (pages) the session
+    stands in for its row; a row deleted since only reads as no progress. `verified` reads
+    the row, as writing (answering) needs.
+    """
     cached = getattr(request, "_learner", False)
-    if cached is not False:
+    if cached is not False and (not verified or getattr(request, "_learner_verified", False)):
         return cached
     learner = None
+    checked = True
     if request.user.is_authenticated:
         learner = Learner.objects.filter(user=request.user).first()
     elif SESSION_KEY in request.session:
-        learner = Learner.objects.filter(pk=request.session[SESSION_KEY], user=None).first()
-    request._learner = learner
+        learner_id, seed = request.session[SESSION_KEY], request.session.get(SEED_SESSION_KEY)
+        if seed and not verified:
+            learner = Learner(pk=learner_id, seed=seed)
+            learner._state.adding = False
+            checked = False
+        else:
+            learner = Learner.objects.filter(pk=learner_id, user=None).first()
+            if learner is not None and seed != learner.seed:
+                request.session[SEED_SESSION_KEY] = learner.seed  # once per older session
+    request._learner, request._learner_verified = learner, checked
     return learner
 
 
 def learner_for_answer(request: HttpRequest) -> Learner:
     """The request's learner, created (and tied to the session or account) on first use."""
-    learner = current_learner(request)
+    learner = current_learner(request, verified=True)
     if learner is None:
         user = request.user if request.user.is_authenticated else None
         learner = Learner.objects.create(user=user, seed=shuffle_seed(request))
         if user is None:
             request.session[SESSION_KEY] = learner.pk
-        request._learner = learner
+            request.session[SEED_SESSION_KEY] = learner.seed
+        request._learner, request._learner_verified = learner, True
     return learner
 
 
@@ -114,6 +130,7 @@ def merge_learners(source: Learner, target: Learner) -> None:
 def adopt_session_learner(request: HttpRequest, user) -> None:
     """On login or signup: merge the session's anonymous learner into the account."""
     learner_id = request.session.pop(SESSION_KEY, None)
+    request.session.pop(SEED_SESSION_KEY, None)
     anonymous = Learner.objects.filter(pk=learner_id, user=None).first() if learner_id else None
     if anonymous is None:
         return
@@ -125,3 +142,4 @@ def adopt_session_learner(request: HttpRequest, user) -> None:
         merge_learners(anonymous, account)
     if hasattr(request, "_learner"):
         del request._learner
+        request._learner_verified = False

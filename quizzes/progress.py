@@ -126,6 +126,32 @@ def topic_score(
     return status
 
 
+def score_from_rows(
+    question_ids: Sequence[int], rows: Iterable[tuple[int, bool, bool, datetime]]
+) -> TopicStatus:
+    """`topic_score` from the learner's attempt rows (question_id, is_correct, is_first,
+    created_at) already read, for a topic that has at least one of them answered."""
+    active = set(question_ids)
+    answered, solved, first_right = set(), set(), set()
+    status = TopicStatus(total=len(active))
+    for question_id, is_correct, is_first, created_at in rows:
+        if question_id not in active:
+            continue
+        answered.add(question_id)
+        if is_correct:
+            solved.add(question_id)
+            if is_first:
+                first_right.add(question_id)
+        if status.last_activity is None or created_at > status.last_activity:
+            status.last_activity = created_at
+    status.answered, status.solved, status.first_right = (
+        len(answered),
+        len(solved),
+        len(first_right),
+    )
+    return status
+
+
 def summarize(topics: Iterable[Topic], statuses: dict[int, TopicStatus]) -> ProgressSummary:
     topics = list(topics)
     return ProgressSummary(sum(statuses[t.pk].is_complete for t in topics), len(topics))
@@ -150,7 +176,7 @@ class QuestionState:
 
     question: Question
     choices: list[Choice]
-    attempt: Attempt | None = None
+    attempt: Attempt | LatestAttempt | None = None
     picked: set[int] = field(default_factory=set)
     nonce: str = ""
     error: str = ""
@@ -170,7 +196,7 @@ def order_choices(question: Question, seed: str) -> list[Choice]:
 def question_state(
     question: Question,
     seed: str,
-    attempt: Attempt | None = None,
+    attempt: Attempt | LatestAttempt | None = None,
     *,
     picked: set[int] | None = None,
     error: str = "",
@@ -178,32 +204,57 @@ def question_state(
     """A question shown as a fresh form (no attempt) or with its result."""
     state = QuestionState(question, order_choices(question, seed), attempt=attempt, error=error)
     if attempt is not None:
+        if picked is None and isinstance(attempt, LatestAttempt):
+            picked = set(attempt.picked)
         state.picked = picked if picked is not None else {c.pk for c in attempt.choices.all()}
     else:
         state.nonce = secrets.token_hex(12)
     return state
 
 
+@dataclass(frozen=True)
+class LatestAttempt:
+    """What a topic page shows of a question's latest attempt."""
+
+    is_correct: bool
+    picked: frozenset[int]  # the picked choices' pks
+
+
 def topic_attempts(
     learner: Learner | None, questions: Sequence[Question]
-) -> tuple[dict[int, Attempt], TopicStatus]:
-    """Each question's latest attempt (with its choices) and the topic's score, in 2 queries."""
+) -> tuple[dict[int, LatestAttempt], TopicStatus]:
+    """Each question's latest attempt (with its picks) and the topic's score, in 1 query."""
     status = TopicStatus(total=len(questions))
     if learner is None or not questions:
         return {}, status
-    latest: dict[int, Attempt] = {}
-    solved: set[int] = set()
-    attempts = Attempt.objects.filter(learner=learner, question__in=questions).prefetch_related(
-        "choices"
+    # Plain rows, attempts joined to their picks (one row per pick): building model
+    # instances and a prefetch cost more than the page's whole template work.
+    rows = (
+        Attempt.objects.filter(learner=learner, question__in=questions)
+        .order_by("created_at", "pk")
+        .values_list("pk", "question_id", "is_correct", "is_first", "created_at", "choices")
     )
-    for attempt in attempts.order_by("created_at", "pk"):
-        latest[attempt.question_id] = attempt
-        if attempt.is_correct:
-            solved.add(attempt.question_id)
-        status.first_right += attempt.is_first and attempt.is_correct
-        status.last_activity = attempt.created_at
+    latest: dict[int, tuple[int, bool, set[int]]] = {}
+    solved: set[int] = set()
+    counted: set[int] = set()
+    for pk, question_id, is_correct, is_first, created_at, choice_id in rows:
+        current = latest.get(question_id)
+        if current is None or current[0] != pk:
+            current = latest[question_id] = (pk, is_correct, set())
+        if choice_id is not None:
+            current[2].add(choice_id)
+        if pk in counted:
+            continue
+        counted.add(pk)
+        if is_correct:
+            solved.add(question_id)
+        status.first_right += is_first and is_correct
+        status.last_activity = created_at
     status.answered, status.solved = len(latest), len(solved)
-    return latest, status
+    return {
+        question_id: LatestAttempt(is_correct, frozenset(picked))
+        for question_id, (_, is_correct, picked) in latest.items()
+    }, status
 
 
 def mistakes(learner: Learner | None) -> list[dict]:

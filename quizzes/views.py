@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import login
-from django.db.models import Prefetch, prefetch_related_objects
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,12 +13,13 @@ from django.views.decorators.vary import vary_on_headers
 from courses import page_cache
 from courses.models import Topic
 from courses.views import current_course, render_topic
-from quizzes.answers import check_answer, record_answer
+from quizzes.answers import check_answer, record_and_score
 from quizzes.forms import AnswerForm, SignupForm
 from quizzes.grading import AnswerError
 from quizzes.learners import current_learner, learner_for_answer, remember_seed, shuffle_seed
-from quizzes.models import Choice, Question, TopicProgress
+from quizzes.models import Question, TopicProgress
 from quizzes.progress import (
+    TopicStatus,
     course_progress,
     mistakes,
     question_state,
@@ -32,22 +32,12 @@ MAX_ANSWER_BYTES = 4096
 TOPIC_PAGE = "courses/topic_detail.html"
 
 
-def answerable(question_id: int) -> Question:
+def answerable(question_id: int) -> page_cache.Answerable:
     """The question with its topic, chapter, course and choices, or 404."""
-    question = get_object_or_404(
-        Question.objects.select_related("topic__chapter", "topic__course"), pk=question_id
-    )
-    topic = question.topic
-    for known in page_cache.questions(topic.course, topic):
-        if known.pk == question.pk:
-            # The same row as of this content version, choices included: no second query.
-            known.topic = topic
-            return known
-    # Retired (its answer will be refused): read its choices.
-    prefetch_related_objects(
-        [question], Prefetch("choices", queryset=Choice.objects.order_by("position"))
-    )
-    return question
+    found = page_cache.answerable(question_id)
+    if found is None:
+        raise Http404("No such question.")
+    return found
 
 
 def question_response(
@@ -58,14 +48,18 @@ def question_response(
     picked: set[int] | None = None,
     error: str = "",
     status: int = 200,
+    topic_question_ids: list[int] | None = None,
+    score: TopicStatus | None = None,
 ) -> HttpResponse:
     """The question's partial (htmx) or the whole topic page, with the score alongside."""
     state = question_state(question, shuffle_seed(request), attempt, picked=picked, error=error)
     if not request.htmx:
         return render_topic(request, question.topic, override=state, status=status)
     topic = question.topic
-    active = page_cache.questions(topic.course, topic)
-    score = topic_score(current_learner(request), topic, active)
+    if score is None:
+        if topic_question_ids is None:
+            topic_question_ids = [q.pk for q in page_cache.questions(topic.course, topic)]
+        score = topic_score(current_learner(request), topic, topic_question_ids)
     context = {"state": state, "topic": question.topic, "score": score, "oob": True}
     response = render(request, f"{TOPIC_PAGE}#question-response", context, status=status)
     return remember_seed(request, response)
@@ -75,46 +69,61 @@ def question_response(
 @vary_on_headers("HX-Request")
 def answer(request: HttpRequest, question_id: int) -> HttpResponse:
     """Grade an answer on the server and record it as an attempt."""
-    question = answerable(question_id)
+    found = answerable(question_id)
+    question, ids = found.question, found.topic_question_ids
     if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_ANSWER_BYTES:
         return question_response(
-            request, question, error="That answer is too large to be real.", status=413
+            request,
+            question,
+            error="That answer is too large to be real.",
+            status=413,
+            topic_question_ids=ids,
         )
     form = AnswerForm(request.POST)
     if not form.is_valid():
         first_error = next(iter(form.errors.values()))[0]
-        return question_response(request, question, error=first_error, status=400)
+        return question_response(
+            request, question, error=first_error, status=400, topic_question_ids=ids
+        )
     if question.is_active and form.cleaned_data["version"] != question.version:
         # Grade only what the learner actually saw: the question changed under them.
         message = "This question was updated while you were reading. Review it and answer again."
-        return question_response(request, question, error=message, status=409)
+        return question_response(
+            request, question, error=message, status=409, topic_question_ids=ids
+        )
     try:
         grade = check_answer(question, form.tokens)
     except AnswerError as error:
         gone = not (question.is_active and question.topic.is_active)
-        return question_response(request, question, error=str(error), status=410 if gone else 400)
+        status = 410 if gone else 400
+        return question_response(
+            request, question, error=str(error), status=status, topic_question_ids=ids
+        )
     try:
-        attempt = record_answer(
-            learner_for_answer(request), question, grade, form.cleaned_data["nonce"]
+        attempt, score = record_and_score(
+            learner_for_answer(request), question, grade, form.cleaned_data["nonce"], ids
         )
     except AnswerError as error:
-        return question_response(request, question, error=str(error), status=409)
+        return question_response(
+            request, question, error=str(error), status=409, topic_question_ids=ids
+        )
     if not request.htmx:
         return redirect(f"{question.topic.get_absolute_url()}#{question.anchor}")
     picked = {c.pk for c in question.choices.all() if c.token in grade.picked}
-    return question_response(request, question, attempt=attempt, picked=picked)
+    return question_response(request, question, attempt=attempt, picked=picked, score=score)
 
 
 @require_GET
 @vary_on_headers("HX-Request")
 def retry(request: HttpRequest, question_id: int) -> HttpResponse:
     """ "Try again": the question as a fresh form."""
-    question = answerable(question_id)
+    found = answerable(question_id)
+    question = found.question
     if not request.htmx:
         return redirect(
             f"{question.topic.get_absolute_url()}?retry={question.key}#{question.anchor}"
         )
-    return question_response(request, question)
+    return question_response(request, question, topic_question_ids=found.topic_question_ids)
 
 
 @require_POST

@@ -120,3 +120,30 @@ def test_learner_page_matches_the_rendered_page(client, seed_course):
     assert fast is not None
     assert "Not quite." in fast
     assert normalized(fast) == normalized(slow)
+
+
+def test_answered_result_changes_with_the_next_answer(client, seed_course):
+    """Cached answered results are keyed by picks and outcome: a new answer shows at once."""
+    question = Question.objects.get(key="alpine-musl")
+    answer(client, question, correct=False)
+    assert "Not quite." in client.get(SEED_URL).content.decode()
+    answer(client, question, correct=True)
+    html = client.get(SEED_URL).content.decode()
+    assert "Not quite." not in html
+    assert "Correct!" in html
+
+
+def test_learners_with_the_same_picks_share_the_result_and_see_only_theirs(seed_course):
+    """Two learners answering alike get the same result; another's picks are not shown."""
+    from django.test import Client
+
+    question = Question.objects.get(key="alpine-musl")
+    right, wrong, other = Client(), Client(), Client()
+    answer(right, question, correct=True)
+    answer(wrong, question, correct=False)
+    answer(other, Question.objects.get(key="scratch-viable"), correct=True)
+    assert "Correct!" in right.get(SEED_URL).content.decode()
+    assert "Not quite." in wrong.get(SEED_URL).content.decode()
+    page = other.get(SEED_URL).content.decode()
+    assert "Not quite." not in page
+    assert page.count("Your answer") == 1
