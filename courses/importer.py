@@ -138,7 +138,8 @@ def load_course(root: Path, *, check: bool = False, progress: Progress | None = 
         )
         with transaction.atomic():
             sync_course(source, rendered, report)
-    report.warnings = lint_course(source)
+    # --check reviews the whole tree; a load only re-lints what changed (the rest was shown before).
+    report.warnings = lint_course(source, None if check else changed)
     return report
 
 

@@ -30,9 +30,11 @@ def normalise(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
 
 
-def lint_course(course: CourseSource) -> list[Problem]:
-    """Every question-quality warning in the course, sorted by path and line."""
-    found = [p for topic in course.topics for p in lint_topic(topic)]
+def lint_course(course: CourseSource, topics: Iterable[TopicSource] | None = None) -> list[Problem]:
+    """Question-quality warnings for `topics` (default: all), sorted by path and line."""
+    found = [
+        p for topic in (course.topics if topics is None else topics) for p in lint_topic(topic)
+    ]
     return sorted(found, key=lambda p: (p.path, p.line, p.message))
 
 
@@ -69,7 +71,14 @@ def near_duplicates(path: str, q: QuestionSource) -> Iterable[Problem]:
     texts = [normalise(c.text) for c in q.choices]
     for i, choice in enumerate(q.choices):
         for j in range(i):
-            ratio = difflib.SequenceMatcher(None, texts[j], texts[i]).ratio()
+            matcher = difflib.SequenceMatcher(None, texts[j], texts[i], autojunk=False)
+            # The quick ratios are cheap upper bounds: most pairs stop there.
+            if (
+                matcher.real_quick_ratio() < NEAR_DUPLICATE
+                or matcher.quick_ratio() < NEAR_DUPLICATE
+            ):
+                continue
+            ratio = matcher.ratio()
             if ratio >= NEAR_DUPLICATE:
                 yield warning(
                     path,

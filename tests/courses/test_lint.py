@@ -1,5 +1,7 @@
 """Question-quality warnings: each rule, with its path:line, on small topic texts."""
 
+import pytest
+
 from courses.content import parse_topic_text
 from courses.lint import lint_course, lint_topic
 from tests.factories import topic_text
@@ -157,3 +159,17 @@ def test_the_seed_course_keeps_the_right_answer_first():
     found = [str(w) for w in lint_course(parse_course(SHIPPED_CONTENT))]
     assert any("correct choice is choice 1 in all 4 questions" in w for w in found)
     assert all(": warning: " in w for w in found)
+
+
+@pytest.mark.django_db
+def test_a_load_lints_only_changed_topics_and_check_lints_all(tmp_path):
+    """Re-loading unchanged files repeats no warnings; --check always reviews the whole tree."""
+    from courses.importer import load_course
+    from tests.factories import minimal_tree
+
+    root = minimal_tree(
+        tmp_path / "content", {"01-a.md": topic_text(questions="### Q\n- [x] a\n- [ ] b\n")}
+    )
+    assert any("explanation" in str(w) for w in load_course(root).warnings)
+    assert load_course(root).warnings == []
+    assert any("explanation" in str(w) for w in load_course(root, check=True).warnings)
