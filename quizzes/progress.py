@@ -224,9 +224,8 @@ def topic_attempts(
     learner: Learner | None, questions: Sequence[Question]
 ) -> tuple[dict[int, LatestAttempt], TopicStatus]:
     """Each question's latest attempt (with its picks) and the topic's score, in 1 query."""
-    status = TopicStatus(total=len(questions))
     if learner is None or not questions:
-        return {}, status
+        return {}, TopicStatus(total=len(questions))
     # Plain rows, attempts joined to their picks (one row per pick): building model
     # instances and a prefetch cost more than the page's whole template work.
     rows = (
@@ -235,22 +234,15 @@ def topic_attempts(
         .values_list("pk", "question_id", "is_correct", "is_first", "created_at", "choices")
     )
     latest: dict[int, tuple[int, bool, set[int]]] = {}
-    solved: set[int] = set()
-    counted: set[int] = set()
+    scored = []  # one (question_id, is_correct, is_first, created_at) per attempt
     for pk, question_id, is_correct, is_first, created_at, choice_id in rows:
         current = latest.get(question_id)
         if current is None or current[0] != pk:
             current = latest[question_id] = (pk, is_correct, set())
+            scored.append((question_id, is_correct, is_first, created_at))
         if choice_id is not None:
             current[2].add(choice_id)
-        if pk in counted:
-            continue
-        counted.add(pk)
-        if is_correct:
-            solved.add(question_id)
-        status.first_right += is_first and is_correct
-        status.last_activity = created_at
-    status.answered, status.solved = len(latest), len(solved)
+    status = score_from_rows([q.pk for q in questions], scored)
     return {
         question_id: LatestAttempt(is_correct, frozenset(picked))
         for question_id, (_, is_correct, picked) in latest.items()
