@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from courses import page_cache
+from courses import page_cache, page_shell
 from courses.models import Chapter, Course, Topic
 from courses.templatetags.diagrams import deep_link, diagram_context
 from quizzes.learners import current_learner, remember_seed, shuffle_seed
@@ -128,7 +128,7 @@ def render_topic(
 
 @require_GET
 def topic_detail(request: HttpRequest, chapter_slug: str, topic_slug: str) -> HttpResponse:
-    html = page_cache.visitor_page(request, chapter_slug, topic_slug)
+    html = page_shell.visitor_page(request, chapter_slug, topic_slug)
     if html is not None:
         return remember_seed(request, HttpResponse(html))
     topic = active_topic(chapter_slug, topic_slug)

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
 
-from courses import page_cache
+from courses import page_cache, page_shell
 from courses.models import Topic
 from courses.views import render_topic
 from quizzes.learners import SEED_COOKIE
@@ -97,7 +97,7 @@ def visitor_request(path: str):
 def test_visitor_page_matches_the_rendered_page(seed_course):
     """The cached whole page for visitors is the page the view renders, markers filled in."""
     topic = Topic.objects.select_related("course", "chapter").get(slug="base-images")
-    fast = page_cache.visitor_page(visitor_request(SEED_URL), "images", "base-images")
+    fast = page_shell.visitor_page(visitor_request(SEED_URL), "images", "base-images")
     slow = render_topic(visitor_request(SEED_URL), topic).content.decode()
     assert fast is not None
     assert normalized(fast) == normalized(slow)
@@ -115,7 +115,7 @@ def test_learner_page_matches_the_rendered_page(client, seed_course):
         request.session = SessionStore(session_key=client.session.session_key)
         return request
 
-    fast = page_cache.visitor_page(learner_request(), "images", "base-images")
+    fast = page_shell.visitor_page(learner_request(), "images", "base-images")
     slow = render_topic(learner_request(), topic).content.decode()
     assert fast is not None
     assert "Not quite." in fast
