@@ -1,5 +1,6 @@
 """The sync: idempotent, incremental, atomic, and never destructive."""
 
+import time
 from io import StringIO
 
 import pytest
@@ -253,3 +254,27 @@ def test_shipped_content_loads_clean():
     for question in topic.questions.all():
         first = question.choices.order_by("position").first()
         assert first.is_correct  # the seed's first option is the right one
+
+
+class Terminal(StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_shows_on_a_terminal_once_a_load_takes_a_moment():
+    from courses.management.commands.load_content import Command
+
+    out = Terminal()
+    show = Command(stdout=out).progress_printer(started=time.perf_counter() - 1)
+    show(1, 2)
+    show(2, 2)
+    assert out.getvalue() == "\rRendering topics: 1/2\rRendering topics: 2/2\n"
+
+
+def test_no_progress_when_quick_or_not_a_terminal():
+    from courses.management.commands.load_content import Command
+
+    quick, piped = Terminal(), StringIO()
+    Command(stdout=quick).progress_printer(started=time.perf_counter())(1, 2)
+    Command(stdout=piped).progress_printer(started=time.perf_counter() - 1)(1, 2)
+    assert quick.getvalue() == piped.getvalue() == ""
