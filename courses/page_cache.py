@@ -16,6 +16,7 @@ markers in those places, and a page view fills the markers in.
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -35,10 +36,44 @@ TIMEOUT = 24 * 3600
 TOPIC_TEMPLATE = "courses/topic_detail.html"
 # What only the cached body needs: page views can leave these columns unread.
 BODY_FIELDS = ["body_html", "diagrams"]
-# NUL never comes from content: YAML refuses it in front matter and the HTML sanitizer drops
-# it from rendered Markdown, so it can only be one of our markers.
-MARK = "\x00"
-MARK_RE = re.compile(f"{MARK}([a-z]+)([0-9]*){MARK}")
+# Pages are rendered once with markers where per-visitor values go, then split at them. A
+# marker carries a random tag drawn for that one rendering, and the split checks that the tag
+# occurs only inside whole markers, so nothing content holds can be taken for one.
+MARKER_TRIES = 3
+
+
+class MarkerClash(Exception):
+    """The rendered text held a marker's tag outside a marker (vanishingly unlikely)."""
+
+
+@dataclass(frozen=True)
+class Markers:
+    """Markers with one random tag: `mark("nonce")` -> a string no escaping changes."""
+
+    tag: str = field(default_factory=lambda: secrets.token_hex(12))
+
+    def __call__(self, name: str, index: int | str = "") -> str:
+        return f"{self.tag}_{name}_{index}_{self.tag}"
+
+    def split(self, html: str) -> list[str]:
+        """[text, name, index, text, name, index, …, text]; raises MarkerClash."""
+        pattern = re.compile(f"{self.tag}_([a-z]+)_([0-9]*)_{self.tag}")
+        pieces = pattern.split(html)
+        markers = (len(pieces) - 1) // 3
+        if html.count(self.tag) != 2 * markers:
+            raise MarkerClash
+        return pieces
+
+
+def render_split(render: Callable[[Markers], str]) -> list[str]:
+    """`render(mark)` split at its markers, with a fresh tag if content ever held one."""
+    for _ in range(MARKER_TRIES):
+        markers = Markers()
+        try:
+            return markers.split(render(markers))
+        except MarkerClash:
+            continue
+    raise MarkerClash
 
 
 @dataclass(frozen=True)
@@ -141,21 +176,24 @@ class _MarkedChoice:
 class _MarkedState:
     question: Question
     choices: list[_MarkedChoice]
-    nonce: str = f"{MARK}nonce{MARK}"
+    nonce: str
     attempt: None = None
     error: str = ""
     answered: bool = False
 
 
 def form_pieces(question: Question) -> list[str]:
-    """The question's fresh form, split at its markers (see MARK_RE)."""
+    """The question's fresh form, split at its markers (see Markers)."""
     count = sum(1 for c in question.choices.all() if c.is_active)
-    choices = [_MarkedChoice(f"{MARK}token{i}{MARK}", f"{MARK}text{i}{MARK}") for i in range(count)]
-    html = render_to_string(
-        f"{TOPIC_TEMPLATE}#question",
-        {"state": _MarkedState(question, choices), "csrf_token": f"{MARK}csrf{MARK}"},
-    )
-    return MARK_RE.split(html)
+
+    def render(mark: Markers) -> str:
+        choices = [_MarkedChoice(mark("token", i), mark("text", i)) for i in range(count)]
+        state = _MarkedState(question, choices, nonce=mark("nonce"))
+        return render_to_string(
+            f"{TOPIC_TEMPLATE}#question", {"state": state, "csrf_token": mark("csrf")}
+        )
+
+    return render_split(render)
 
 
 def question_form(page: TopicPage, state, csrf_token: str) -> SafeString | None:
@@ -168,9 +206,9 @@ def question_form(page: TopicPage, state, csrf_token: str) -> SafeString | None:
 
 
 def fill(pieces: list[str], value: Callable[[str, int], str]) -> str:
-    """Join pieces split by MARK_RE, asking `value(name, index)` for each marker."""
+    """Join pieces split at markers, asking `value(name, index)` for each marker."""
     out = []
-    # MARK_RE.split gives [text, name, index, text, name, index, …, text].
+    # Markers.split gives [text, name, index, text, name, index, …, text].
     for i in range(0, len(pieces) - 1, 3):
         out.append(pieces[i])
         out.append(value(pieces[i + 1], int(pieces[i + 2] or 0)))

@@ -20,21 +20,22 @@ from django.utils.safestring import mark_safe
 
 from courses.models import Topic
 from courses.page_cache import (
-    MARK,
-    MARK_RE,
     TIMEOUT,
     TOPIC_TEMPLATE,
+    Markers,
     content_version,
     fill,
     fill_form,
     find_topic,
     page_key,
+    render_split,
     topic_page,
 )
 from quizzes.grading import shuffle_choices
-from quizzes.learners import current_learner, shuffle_seed
+from quizzes.learners import current_learner, order_seed
 from quizzes.models import Question
 from quizzes.progress import TopicStatus, question_state, topic_attempts
+from quizzes.visitors import order_key
 
 # Visitors without an account see the same page as each other but for the CSRF token, the
 # questions (fresh forms with their own nonces and choice order, or their answers) and the
@@ -81,7 +82,7 @@ def visitor_page(request: HttpRequest, chapter_slug: str, topic_slug: str) -> st
     latest, score = topic_attempts(learner, questions_)
     if not latest:
         return fill_shell(request, shell, {}, None)
-    seed = shuffle_seed(request)
+    seed = order_seed(request)
     answered = {
         q.pk: answered_html(version, question_state(q, seed, latest[q.pk]))
         for q in questions_
@@ -154,34 +155,40 @@ class _SlotState:
 def build_shell(topic: Topic) -> Shell:
     course = topic.course
     page = topic_page(course, topic)
-    states, offered = [], []
-    for n, question in enumerate(page.questions):
+    offered = []
+    for question in page.questions:
         choices = [c for c in question.choices.all() if c.is_active]
         offered.append((question.pk, [(c.token, c.text_html, c.pinned) for c in choices]))
-        states.append(_SlotState(question, mark_safe(f"{MARK}question{n}{MARK}")))  # noqa: S308
-    score = TopicStatus(total=len(states))
+    score = TopicStatus(total=len(page.questions))
     blank = HttpRequest()
     blank.path = blank.path_info = topic.get_absolute_url()
-    html = render_to_string(
-        TOPIC_TEMPLATE,
-        {
-            # What the context processors give a visitor without an account.
-            "request": blank,
-            "user": AnonymousUser(),
-            "csrf_token": f"{MARK}csrf{MARK}",
-            "course": course,
-            "topic": topic,
-            "body_html": mark_safe(page.body_html),  # noqa: S308 - our template's output
-            "states": states,
-            "score": score,
-            "score_html": mark_safe(f"{MARK}score{MARK}"),  # noqa: S308
-            "previous_topic": page.previous_topic,
-            "next_topic": page.next_topic,
-        },
-    )
+
+    def render(mark: Markers) -> str:
+        states = [
+            _SlotState(question, mark_safe(mark("question", n)))  # noqa: S308 - our marker
+            for n, question in enumerate(page.questions)
+        ]
+        return render_to_string(
+            TOPIC_TEMPLATE,
+            {
+                # What the context processors give a visitor without an account.
+                "request": blank,
+                "user": AnonymousUser(),
+                "csrf_token": mark("csrf"),
+                "course": course,
+                "topic": topic,
+                "body_html": mark_safe(page.body_html),  # noqa: S308 - our template's output
+                "states": states,
+                "score": score,
+                "score_html": mark_safe(mark("score")),  # noqa: S308 - our marker
+                "previous_topic": page.previous_topic,
+                "next_topic": page.next_topic,
+            },
+        )
+
     return Shell(
         chapter_slug=topic.chapter.slug,
-        pieces=MARK_RE.split(html),
+        pieces=render_split(render),
         questions_key=f"{page_key(course, topic)}:questions",
         score_html=render_to_string(f"{TOPIC_TEMPLATE}#topic-score", {"score": score}),
         forms=[page.forms[q.pk] for q in page.questions],
@@ -193,7 +200,7 @@ def fill_shell(
     request: HttpRequest, shell: Shell, answered: dict[int, str], score_line: str | None
 ) -> str:
     """The shell with this visitor's CSRF token, score and questions (fresh or answered)."""
-    seed = shuffle_seed(request)
+    seed = order_seed(request)
     csrf = get_token(request)
 
     def value(name: str, index: int) -> str:
@@ -204,7 +211,9 @@ def fill_shell(
         pk, choices = shell.offered[index]
         if pk in answered:
             return answered[pk]
-        order = shuffle_choices(choices, [c[2] for c in choices], f"{seed}:{pk}")
+        order = shuffle_choices(
+            choices, [c[2] for c in choices], [c[0] for c in choices], order_key(seed, pk)
+        )
         return fill_form(shell.forms[index], secrets.token_hex(12), csrf, order)
 
     return fill(shell.pieces, value)

@@ -11,7 +11,7 @@ from django.views.decorators.vary import vary_on_headers
 from courses import page_cache, page_shell
 from courses.models import Chapter, Course, Topic
 from courses.templatetags.diagrams import deep_link, diagram_context
-from quizzes.learners import current_learner, remember_seed, shuffle_seed
+from quizzes.learners import current_learner, order_seed
 from quizzes.progress import (
     QuestionState,
     continue_topic,
@@ -92,7 +92,7 @@ def render_topic(
 ) -> HttpResponse:
     """The whole topic page; `override` replaces one question's state (e.g. with an error)."""
     learner = current_learner(request)
-    seed = shuffle_seed(request)
+    seed = order_seed(request)
     page = page_cache.topic_page(topic.course, topic)
     questions = page.questions
     latest, score = topic_attempts(learner, questions)
@@ -123,14 +123,14 @@ def render_topic(
         },
         status=status,
     )
-    return remember_seed(request, response)
+    return response
 
 
 @require_GET
 def topic_detail(request: HttpRequest, chapter_slug: str, topic_slug: str) -> HttpResponse:
     html = page_shell.visitor_page(request, chapter_slug, topic_slug)
     if html is not None:
-        return remember_seed(request, HttpResponse(html))
+        return HttpResponse(html)
     topic = active_topic(chapter_slug, topic_slug)
     if topic.chapter.slug != chapter_slug:
         # The topic moved to another chapter: keep old links working.

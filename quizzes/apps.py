@@ -6,12 +6,20 @@ class QuizzesConfig(AppConfig):
     verbose_name = "Knowledge checks"
 
     def ready(self) -> None:
-        from django.contrib.auth.signals import user_logged_in
+        from django.contrib.auth.signals import user_logged_in, user_logged_out
 
-        from quizzes.learners import adopt_session_learner
+        from quizzes.learners import adopt_visitor_learner
+        from quizzes.visitors import reset_visitor
 
         def merge_on_login(sender, request, user, **kwargs):
             if request is not None:
-                adopt_session_learner(request, user)
+                adopt_visitor_learner(request, user)
+
+        def new_identity_on_logout(sender, request, **kwargs):
+            if request is not None:
+                reset_visitor(request)
 
         user_logged_in.connect(merge_on_login, dispatch_uid="quizzes.merge_on_login", weak=False)
+        user_logged_out.connect(
+            new_identity_on_logout, dispatch_uid="quizzes.new_identity_on_logout", weak=False
+        )

@@ -14,7 +14,7 @@ class AnswerForm(forms.Form):
     )
 
     version = forms.CharField(
-        max_length=12,
+        max_length=40,
         error_messages={"required": "This form is incomplete. Reload the page and try again."},
     )
 

@@ -5,7 +5,8 @@ The server is the only place an answer is graded; pages carry opaque choice toke
 
 from __future__ import annotations
 
-import random
+import hashlib
+import hmac
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -61,9 +62,19 @@ def grade_answer(
     return Grade(picked_set == correct_set, picked_set, correct_set)
 
 
-def shuffle_choices(choices: Sequence[T], pinned: Sequence[bool], seed: str) -> list[T]:
-    """A stable per-`seed` shuffle; pinned choices keep their authored position."""
-    movable = [c for c, pin in zip(choices, pinned, strict=True) if not pin]
-    random.Random(seed).shuffle(movable)  # noqa: S311 - order, not security
-    it = iter(movable)
-    return [c if pin else next(it) for c, pin in zip(choices, pinned, strict=True)]
+def shuffle_choices(
+    choices: Sequence[T], pinned: Sequence[bool], ids: Sequence[str], key: bytes
+) -> list[T]:
+    """A stable order per `key`; pinned choices keep their authored position.
+
+    Movable choices are ranked by a MAC of their stable `ids` under `key`, a secret the
+    client never sees: an order seen on a page says nothing about the authored order (where
+    authors tend to put the right answer first). Adding a choice leaves the others in order.
+    """
+    ranked = sorted(
+        (hmac.new(key, ident.encode(), hashlib.sha256).digest(), n)
+        for n, (ident, pin) in enumerate(zip(ids, pinned, strict=True))
+        if not pin
+    )
+    movable = iter(choices[n] for _, n in ranked)
+    return [c if pin else next(movable) for c, pin in zip(choices, pinned, strict=True)]

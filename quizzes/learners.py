@@ -1,93 +1,98 @@
 """Who is answering: the learner behind a request, and merging on login.
 
-Anyone can learn without an account. The first answer creates an anonymous learner whose id
-lives in the session; logging in or signing up merges that learner into the account's.
-Visitors who never answer get no session and no row: only a cookie with their shuffle seed.
+Anyone can learn without an account. A visitor's identity is fixed at their first page view
+(quizzes/visitors.py: a random key in a signed cookie); their first answer creates the
+anonymous learner with that key, idempotently, and the cookie then names it. Logging in or
+signing up merges that learner into the account's. Visitors who never answer get no row.
 """
 
 from __future__ import annotations
 
-import re
-
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Min
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 
 from quizzes.models import Attempt, Learner, TopicProgress, new_seed
+from quizzes.visitors import reset_visitor, visitor
 
-SESSION_KEY = "learner_id"
-SEED_SESSION_KEY = "learner_seed"  # lets pages skip reading the learner row
-SEED_COOKIE = "cd_seed"
-SEED_RE = re.compile(r"^[0-9a-f]{16}$")
+# Anonymous learners of earlier releases lived in the session; they move to the cookie.
+LEGACY_SESSION_KEY = "learner_id"
 
 
 def current_learner(request: HttpRequest, *, verified: bool = False) -> Learner | None:
     """The request's learner, if it has one yet (never creates).
 
-    An anonymous learner's id and seed never change, so for reading (pages) the session
-    stands in for its row; a row deleted since only reads as no progress. `verified` reads
-    the row, as writing (answering) needs.
+    An anonymous learner's id is in the signed visitor cookie and its seed derives from the
+    visitor key, so for reading (pages) the cookie stands in for its row; a row deleted since
+    only reads as no progress. `verified` reads the row, as writing (answering) needs.
     """
     cached = getattr(request, "_learner", False)
     if cached is not False and (not verified or getattr(request, "_learner_verified", False)):
         return cached
-    learner = None
-    checked = True
+    learner, checked = None, True
     if request.user.is_authenticated:
         learner = Learner.objects.filter(user=request.user).first()
-    elif SESSION_KEY in request.session:
-        learner_id, seed = request.session[SESSION_KEY], request.session.get(SEED_SESSION_KEY)
-        if seed and not verified:
-            learner = Learner(pk=learner_id, seed=seed)
+    else:
+        browser = visitor(request)
+        if browser.learner_id is not None and not verified:
+            learner = Learner(pk=browser.learner_id, seed=browser.seed, visitor_key=browser.key)
             learner._state.adding = False
             checked = False
-        else:
-            learner = Learner.objects.filter(pk=learner_id, user=None).first()
-            if learner is not None and seed != learner.seed:
-                request.session[SEED_SESSION_KEY] = learner.seed  # once per older session
+        elif verified:
+            # By key, not by the cookie's id: the key is what makes the row this browser's.
+            learner = Learner.objects.filter(visitor_key=browser.key, user=None).first()
+            browser.attach(learner.pk if learner else None)
+        if learner is None and LEGACY_SESSION_KEY in request.session:
+            learner = adopt_legacy_learner(request)
     request._learner, request._learner_verified = learner, checked
     return learner
 
 
+def adopt_legacy_learner(request: HttpRequest) -> Learner | None:
+    """Move an anonymous learner kept in the session (earlier releases) to the visitor cookie.
+
+    Its order seed becomes the visitor's (choices reshuffle once): earlier seeds came from a
+    cookie the client could choose.
+    """
+    learner_id = request.session.pop(LEGACY_SESSION_KEY, None)
+    browser = visitor(request)
+    learner = Learner.objects.filter(pk=learner_id, user=None).first()
+    if learner is None:
+        return None
+    learner.visitor_key, learner.seed = browser.key, browser.seed
+    learner.save(update_fields=["visitor_key", "seed"])
+    browser.attach(learner.pk)
+    return learner
+
+
 def learner_for_answer(request: HttpRequest) -> Learner:
-    """The request's learner, created (and tied to the session or account) on first use."""
+    """The request's learner, created on first use; parallel first answers share one row."""
     learner = current_learner(request, verified=True)
     if learner is None:
-        user = request.user if request.user.is_authenticated else None
-        learner = Learner.objects.create(user=user, seed=shuffle_seed(request))
-        if user is None:
-            request.session[SESSION_KEY] = learner.pk
-            request.session[SEED_SESSION_KEY] = learner.seed
+        if request.user.is_authenticated:
+            learner = get_or_create_once(user=request.user, defaults={"seed": new_seed()})
+        else:
+            browser = visitor(request)
+            learner = get_or_create_once(visitor_key=browser.key, defaults={"seed": browser.seed})
+            browser.attach(learner.pk)
         request._learner, request._learner_verified = learner, True
     return learner
 
 
-def shuffle_seed(request: HttpRequest) -> str:
-    """The seed that orders this visitor's choices: their learner's, else their cookie's."""
+def get_or_create_once(**lookup) -> Learner:
+    """`get_or_create` on a unique field: whoever loses the race reads the winner's row."""
+    try:
+        with transaction.atomic():
+            return Learner.objects.get_or_create(**lookup)[0]
+    except IntegrityError:
+        lookup.pop("defaults", None)
+        return Learner.objects.get(**lookup)
+
+
+def order_seed(request: HttpRequest) -> str:
+    """The secret seed that orders this visitor's choices: their learner's, else their key's."""
     learner = current_learner(request)
-    if learner is not None:
-        return learner.seed
-    cookie = request.COOKIES.get(SEED_COOKIE, "")
-    if SEED_RE.match(cookie):
-        return cookie
-    if not hasattr(request, "_new_seed"):
-        request._new_seed = new_seed()
-    return request._new_seed
-
-
-def remember_seed(request: HttpRequest, response: HttpResponse) -> HttpResponse:
-    """Keep a new visitor's choice order stable across reloads (no database row needed)."""
-    seed = getattr(request, "_new_seed", None)
-    if seed:
-        response.set_cookie(
-            SEED_COOKIE,
-            seed,
-            max_age=365 * 24 * 3600,
-            httponly=True,
-            samesite="Lax",
-            secure=request.is_secure(),
-        )
-    return response
+    return learner.seed if learner is not None else visitor(request).seed
 
 
 @transaction.atomic
@@ -127,19 +132,26 @@ def merge_learners(source: Learner, target: Learner) -> None:
     source.delete()
 
 
-def adopt_session_learner(request: HttpRequest, user) -> None:
-    """On login or signup: merge the session's anonymous learner into the account."""
-    learner_id = request.session.pop(SESSION_KEY, None)
-    request.session.pop(SEED_SESSION_KEY, None)
-    anonymous = Learner.objects.filter(pk=learner_id, user=None).first() if learner_id else None
+def adopt_visitor_learner(request: HttpRequest, user) -> None:
+    """On login or signup: merge the browser's anonymous learner into the account.
+
+    The browser then starts a new visitor identity, so whoever uses it after a logout does
+    not read this account's progress.
+    """
+    browser = visitor(request)
+    anonymous = Learner.objects.filter(visitor_key=browser.key, user=None).first()
+    legacy_id = request.session.pop(LEGACY_SESSION_KEY, None)
+    if anonymous is None and legacy_id is not None:
+        anonymous = Learner.objects.filter(pk=legacy_id, user=None).first()
+    reset_visitor(request)
+    if hasattr(request, "_learner"):
+        del request._learner
+        request._learner_verified = False
     if anonymous is None:
         return
     account = Learner.objects.filter(user=user).first()
     if account is None:
-        anonymous.user = user
-        anonymous.save(update_fields=["user"])
+        anonymous.user, anonymous.visitor_key = user, None
+        anonymous.save(update_fields=["user", "visitor_key"])
     else:
         merge_learners(anonymous, account)
-    if hasattr(request, "_learner"):
-        del request._learner
-        request._learner_verified = False

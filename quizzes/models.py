@@ -10,6 +10,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils.crypto import salted_hmac
 
 from courses.models import ContentQuerySet, Topic
 
@@ -58,6 +59,17 @@ class Question(models.Model):
     def anchor(self) -> str:
         return f"q-{self.key}"
 
+    @property
+    def form_version(self) -> str:
+        """The version as answer forms carry it: a MAC, so it tells nothing about the answer.
+
+        `version` hashes public text together with which choices are right; a client could
+        hash each guess of the answer key and compare. This value needs the server's secret.
+        """
+        return salted_hmac("coursedeck.question-version", f"{self.pk}:{self.version}").hexdigest()[
+            :20
+        ]
+
 
 class Choice(models.Model):
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="choices")
@@ -89,7 +101,17 @@ class Learner(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE
     )
-    seed = models.CharField(max_length=32, default=new_seed, help_text="Their choice order.")
+    seed = models.CharField(
+        max_length=32, default=new_seed, help_text="Secret: keys their choice order."
+    )
+    visitor_key = models.CharField(
+        max_length=64,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The browser identity of an anonymous learner (quizzes/visitors.py).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

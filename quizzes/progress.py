@@ -19,6 +19,7 @@ from django.db.models import Count, Max, Q
 from courses.models import Topic
 from quizzes.grading import shuffle_choices
 from quizzes.models import Attempt, Choice, Learner, Question, TopicProgress
+from quizzes.visitors import order_key
 
 NOT_STARTED, IN_PROGRESS, COMPLETE = "not-started", "in-progress", "complete"
 STATUS_LABELS = {NOT_STARTED: "Not started", IN_PROGRESS: "In progress", COMPLETE: "Complete"}
@@ -188,9 +189,14 @@ class QuestionState:
 
 
 def order_choices(question: Question, seed: str) -> list[Choice]:
-    """This learner's stable order of the question's active choices."""
+    """This learner's stable order of the question's active choices (`seed` is secret)."""
     choices = [c for c in question.choices.all() if c.is_active]
-    return shuffle_choices(choices, [c.pinned for c in choices], f"{seed}:{question.pk}")
+    return shuffle_choices(
+        choices,
+        [c.pinned for c in choices],
+        [c.token for c in choices],
+        order_key(seed, question.pk),
+    )
 
 
 def question_state(

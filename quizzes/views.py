@@ -6,6 +6,7 @@ from django.contrib.auth import login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -16,7 +17,7 @@ from courses.views import current_course, render_topic
 from quizzes.answers import check_answer, record_and_score
 from quizzes.forms import AnswerForm, SignupForm
 from quizzes.grading import AnswerError
-from quizzes.learners import current_learner, learner_for_answer, remember_seed, shuffle_seed
+from quizzes.learners import current_learner, learner_for_answer, order_seed
 from quizzes.models import Question, TopicProgress
 from quizzes.progress import (
     TopicStatus,
@@ -52,7 +53,7 @@ def question_response(
     score: TopicStatus | None = None,
 ) -> HttpResponse:
     """The question's partial (htmx) or the whole topic page, with the score alongside."""
-    state = question_state(question, shuffle_seed(request), attempt, picked=picked, error=error)
+    state = question_state(question, order_seed(request), attempt, picked=picked, error=error)
     if not request.htmx:
         return render_topic(request, question.topic, override=state, status=status)
     topic = question.topic
@@ -62,7 +63,7 @@ def question_response(
         score = topic_score(current_learner(request), topic, topic_question_ids)
     context = {"state": state, "topic": question.topic, "score": score, "oob": True}
     response = render(request, f"{TOPIC_PAGE}#question-response", context, status=status)
-    return remember_seed(request, response)
+    return response
 
 
 @require_POST
@@ -85,7 +86,9 @@ def answer(request: HttpRequest, question_id: int) -> HttpResponse:
         return question_response(
             request, question, error=first_error, status=400, topic_question_ids=ids
         )
-    if question.is_active and form.cleaned_data["version"] != question.version:
+    if question.is_active and not constant_time_compare(
+        form.cleaned_data["version"], question.form_version
+    ):
         # Grade only what the learner actually saw: the question changed under them.
         message = "This question was updated while you were reading. Review it and answer again."
         return question_response(

@@ -80,5 +80,5 @@ def answer(client, question, *, correct: bool = True, htmx: bool = True):
     nonce, _ = question_form(page, question)
     picked = tokens(question, correct=True) if correct else tokens(question, correct=False)[:1]
     headers = {"HX-Request": "true"} if htmx else {}
-    data = {"nonce": nonce, "version": question.version, "choice": picked}
+    data = {"nonce": nonce, "version": question.form_version, "choice": picked}
     return client.post(f"/quiz/answer/{question.pk}/", data, headers=headers)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from courses import page_cache, page_shell
 from courses.models import Topic
 from courses.views import render_topic
-from quizzes.learners import SEED_COOKIE
+from quizzes import visitors
 from quizzes.models import Question
 from quizzes.progress import question_state
 from tests.factories import answer, copy_fixture, load, minimal_tree, topic_text, write
@@ -88,7 +88,7 @@ def normalized(html: str) -> str:
 
 def visitor_request(path: str):
     request = RequestFactory().get(path)
-    request.COOKIES[SEED_COOKIE] = "0123456789abcdef"
+    request.COOKIES[visitors.COOKIE] = visitors.cookie_value(visitors.Visitor("a-visitor"))
     request.user = AnonymousUser()
     request.session = SessionStore()
     return request
@@ -112,7 +112,7 @@ def test_learner_page_matches_the_rendered_page(client, seed_course):
 
     def learner_request():
         request = visitor_request(SEED_URL)
-        request.session = SessionStore(session_key=client.session.session_key)
+        request.COOKIES[visitors.COOKIE] = client.cookies[visitors.COOKIE].value
         return request
 
     fast = page_shell.visitor_page(learner_request(), "images", "base-images")
@@ -147,3 +147,31 @@ def test_learners_with_the_same_picks_share_the_result_and_see_only_theirs(seed_
     page = other.get(SEED_URL).content.decode()
     assert "Not quite." not in page
     assert page.count("Your answer") == 1
+
+
+def test_content_that_looks_like_a_marker_is_served_as_written(client, seed_course):
+    """Text in content that mimics a page marker (old NUL ones included) is never filled in."""
+    fake = "\x00csrf\x00 \x00question0\x00 \x00score\x00"
+    Topic.objects.filter(slug="base-images").update(body_html=f"<p>{fake}</p>")
+    question = Question.objects.get(key="alpine-musl")
+    Question.objects.filter(pk=question.pk).update(prompt_html=f"Prompt {fake}")
+    for _ in range(2):  # built, then from the cache
+        response = client.get(SEED_URL)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert html.count(fake) == 2
+        assert html.count('name="nonce"') == 4
+
+
+def test_a_marker_tag_found_in_content_is_drawn_again():
+    """If rendered text ever held the random tag, the split retries with a fresh one."""
+    seen = []
+
+    def render(mark):
+        seen.append(mark.tag)
+        leaked = seen[0]  # content that happens to hold the first tag
+        return f"a{mark('csrf')}b {leaked}"
+
+    pieces = page_cache.render_split(render)
+    assert len(seen) == 2
+    assert pieces == ["a", "csrf", "", f"b {seen[0]}"]

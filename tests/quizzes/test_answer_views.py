@@ -23,7 +23,7 @@ def question(seed_course):
 
 def post(client, question, data, htmx=True, **extra):
     headers = {"HX-Request": "true"} if htmx else {}
-    data = {"version": question.version, **data}
+    data = {"version": question.form_version, **data}
     return client.post(
         reverse("quizzes:answer", args=[question.pk]), data, headers=headers, **extra
     )

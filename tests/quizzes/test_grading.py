@@ -31,21 +31,33 @@ def test_bad_answers_raise(picked, allows_many, message):
         grade_answer({"a"}, "abc", picked, allows_many=allows_many)
 
 
-def test_shuffle_is_stable_per_seed_and_varies_across_seeds():
+def order(items, pinned, key: str):
+    """shuffle_choices with each item as its own id."""
+    return shuffle_choices(list(items), pinned, [str(i) for i in items], key.encode())
+
+
+def test_shuffle_is_stable_per_key_and_varies_across_keys():
     items = list(range(8))
     pinned = [False] * 8
-    assert shuffle_choices(items, pinned, "s1") == shuffle_choices(items, pinned, "s1")
-    orders = {tuple(shuffle_choices(items, pinned, f"seed{i}")) for i in range(20)}
+    assert order(items, pinned, "s1") == order(items, pinned, "s1")
+    orders = {tuple(order(items, pinned, f"seed{i}")) for i in range(20)}
     assert len(orders) > 15
 
 
 def test_pinned_choice_keeps_its_place():
     items = ["a", "b", "c", "none of the above"]
     for i in range(30):
-        assert shuffle_choices(items, [False, False, False, True], str(i))[3] == "none of the above"
+        assert order(items, [False, False, False, True], str(i))[3] == "none of the above"
 
 
 def test_first_choice_is_not_always_first():
-    """The seed puts every right answer first: shuffling must hide that."""
-    firsts = {shuffle_choices("abcd", [False] * 4, f"learner{i}:q")[0] for i in range(40)}
+    """Authors put every right answer first: shuffling must hide that."""
+    firsts = {order("abcd", [False] * 4, f"learner{i}:q")[0] for i in range(40)}
     assert firsts == set("abcd")
+
+
+def test_adding_a_choice_keeps_the_others_in_order():
+    """A learner who reads a question again after a choice was added finds the rest in place."""
+    before = order("abcd", [False] * 4, "k")
+    after = order("abcde", [False] * 5, "k")
+    assert [c for c in after if c != "e"] == before

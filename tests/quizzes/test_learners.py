@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
+from quizzes import visitors
 from quizzes.models import Attempt, Learner, Question, TopicProgress
 from tests.factories import answer
 
@@ -30,7 +31,7 @@ def test_first_answer_creates_an_anonymous_learner(client, questions):
     answer(client, questions[0])
     learner = Learner.objects.get()
     assert learner.user is None
-    assert client.session["learner_id"] == learner.pk
+    assert visitors.parse_cookie(client.cookies[visitors.COOKIE].value).learner_id == learner.pk
 
 
 def test_signup_validates_passwords(client, seed_course):
@@ -113,8 +114,8 @@ def test_learners_see_only_their_own_data(questions):
     assert questions[0].prompt_html in alice.get(reverse("quizzes:progress")).content.decode()
 
 
-def test_session_cannot_point_at_an_account_learner(client, questions):
-    """A session id of a learner who has an account is ignored, not trusted."""
+def test_legacy_session_cannot_point_at_an_account_learner(client, questions):
+    """An old-style session id of a learner who has an account is ignored, not trusted."""
     user = make_user()
     owner = Client()
     owner.force_login(user)
@@ -123,3 +124,30 @@ def test_session_cannot_point_at_an_account_learner(client, questions):
     session["learner_id"] = Learner.objects.get(user=user).pk
     session.save()
     assert "You got" not in client.get("/images/base-images/").content.decode()
+
+
+def test_legacy_session_learner_moves_to_the_visitor_cookie(client, questions):
+    """An anonymous learner kept in the session by an earlier release keeps their answers."""
+    answer(client, questions[0])
+    learner = Learner.objects.get()
+    learner.visitor_key = None
+    learner.save()
+    fresh = Client()
+    session = fresh.session
+    session["learner_id"] = learner.pk
+    session.save()
+    fresh.cookies["sessionid"] = session.session_key
+    assert "You got 1 of 4" in fresh.get("/images/base-images/").content.decode()
+    learner.refresh_from_db()
+    assert visitors.parse_cookie(fresh.cookies[visitors.COOKIE].value).key == learner.visitor_key
+    assert "You got 1 of 4" in fresh.get("/images/base-images/").content.decode()
+
+
+def test_parallel_first_answers_by_an_account_share_one_learner(questions):
+    """An account without a learner row that answers twice at once still gets one row."""
+    from quizzes.learners import get_or_create_once
+
+    user = make_user()
+    first = get_or_create_once(user=user, defaults={"seed": "a"})
+    second = get_or_create_once(user=user, defaults={"seed": "b"})
+    assert first.pk == second.pk

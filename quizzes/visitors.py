@@ -1,0 +1,110 @@
+"""Who a browser is before it has an account: an opaque identifier in a signed cookie.
+
+Every visitor gets a random key at their first page view, in a cookie signed with the server's
+secret, so the client can neither choose nor forge one. Once they answer, the cookie also names
+their learner row; pages then read the learner's id from the cookie instead of the database or
+the session. Fixing the key before the first answer makes the learner row idempotent: answers
+sent in parallel from two tabs all find (or create) the learner with that key.
+
+Nothing a client can see or choose decides the choice order: it is ranked by a MAC under the
+server's secret (see `order_key`), never by a value from the cookie itself.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core import signing
+from django.http import HttpRequest, HttpResponse
+from django.utils.crypto import salted_hmac
+
+COOKIE = "cd_visitor"
+SALT = "coursedeck.visitor"
+MAX_AGE = 365 * 24 * 3600
+_signer = signing.Signer(salt=SALT)
+
+
+@dataclass
+class Visitor:
+    """The browser's identity: a random key, and its learner's id once it has answered."""
+
+    key: str
+    learner_id: int | None = None
+    changed: bool = False  # the cookie must be (re)issued with this response
+
+    @property
+    def seed(self) -> str:
+        """The order seed of this visitor's future learner: secret, derived from the key."""
+        return salted_hmac("coursedeck.visitor-seed", self.key).hexdigest()[:32]
+
+    def attach(self, learner_id: int | None) -> None:
+        """Name (or forget) the learner this browser answers as."""
+        if learner_id != self.learner_id:
+            self.learner_id, self.changed = learner_id, True
+
+
+def new_visitor() -> Visitor:
+    return Visitor(key=secrets.token_urlsafe(18), changed=True)
+
+
+def cookie_value(found: Visitor) -> str:
+    """The signed cookie that names this visitor (and its learner, once there is one)."""
+    learner = "" if found.learner_id is None else str(found.learner_id)
+    return _signer.sign(f"{found.key}.{learner}")
+
+
+def parse_cookie(value: str | None) -> Visitor | None:
+    """The visitor a cookie names, or None when it is missing, tampered with or malformed."""
+    if not value:
+        return None
+    try:
+        payload = _signer.unsign(value)
+    except signing.BadSignature:
+        return None
+    key, _, learner = payload.partition(".")
+    if not key or (learner and not learner.isdigit()):
+        return None
+    return Visitor(key=key, learner_id=int(learner) if learner else None)
+
+
+def visitor(request: HttpRequest) -> Visitor:
+    """This request's visitor, read from its cookie or created now (kept on the request)."""
+    found = getattr(request, "_visitor", None)
+    if found is None:
+        found = parse_cookie(request.COOKIES.get(COOKIE)) or new_visitor()
+        request._visitor = found
+    return found
+
+
+def reset_visitor(request: HttpRequest) -> Visitor:
+    """Start a new identity (on login and logout), so a shared browser never carries one over."""
+    request._visitor = new_visitor()
+    return request._visitor
+
+
+def order_key(seed: str, question_id: int) -> bytes:
+    """The secret that orders one learner's choices of one question (a MAC, never sent out)."""
+    return salted_hmac("coursedeck.choice-order", f"{seed}:{question_id}").digest()
+
+
+class VisitorMiddleware:
+    """Issue the visitor cookie whenever the identity was created or changed by the view."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        found = getattr(request, "_visitor", None)
+        if found is not None and found.changed:
+            response.set_cookie(
+                COOKIE,
+                cookie_value(found),
+                max_age=MAX_AGE,
+                httponly=True,
+                samesite="Lax",
+                secure=request.is_secure(),
+            )
+        return response
