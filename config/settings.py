@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials.apps.SimpleAppConfig",
+    "accounts",
     "courses",
     "quizzes",
 ]
@@ -73,7 +74,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "config.throttle.LoginThrottleMiddleware",
+    "accounts.throttle.LoginThrottleMiddleware",
 ]
 
 # Live preview: edits under content/ show on the next page load (development only).
@@ -157,9 +158,9 @@ STORAGES = {
     },
 }
 
-# Sessions stay in the database (Django's default), so any app server can serve any learner.
-# The cache holds only what may be lost (login-failure counts); with several app servers set
-# REDIS_URL so they share it.
+# Sessions and login-failure counts stay in the database, so any app server can serve any
+# learner and all of them enforce one login limit. The cache holds only what may be lost
+# (rendered page pieces); with several app servers REDIS_URL lets them share it.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if os.environ.get("REDIS_URL"):
     CACHES["default"] = {
@@ -197,8 +198,8 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Password guessing: see config/throttle.py. Per username is strict; per client IP is looser
-# because a whole classroom may share one address.
+# Password guessing: see accounts/throttle.py and docs/login-throttling.md. Per username is
+# strict; per client IP is looser because a whole classroom may share one address.
 LOGIN_THROTTLE_USER_LIMIT = int(os.environ.get("LOGIN_THROTTLE_USER_LIMIT", "5"))
 LOGIN_THROTTLE_IP_LIMIT = int(os.environ.get("LOGIN_THROTTLE_IP_LIMIT", "30"))
 LOGIN_THROTTLE_WINDOW = int(os.environ.get("LOGIN_THROTTLE_WINDOW", str(15 * 60)))

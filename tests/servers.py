@@ -12,6 +12,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -134,3 +136,18 @@ def wait_until_ready(server: Server, timeout: float = 30) -> None:
             pass
         time.sleep(0.2)
     raise TimeoutError(f"gunicorn never became ready:\n{server.log.read_text()}")
+
+
+@contextmanager
+def running_servers(env: dict[str, str], logs: Path, count: int = 2) -> Iterator[list[Server]]:
+    """`count` gunicorn processes with this environment, ready; stopped on exit."""
+    started: list[Server] = []
+    try:
+        for number in range(count):
+            started.append(start_server(env, logs / f"gunicorn-{number}.log"))
+        for server in started:
+            wait_until_ready(server)
+        yield started
+    finally:
+        for server in started:
+            server.stop()

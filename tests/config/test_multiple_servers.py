@@ -12,7 +12,7 @@ from django.contrib.auth.models import User
 
 from quizzes.models import Question
 from tests.factories import FIXTURE_COURSE, SHIPPED_CONTENT, load
-from tests.servers import Server, server_env, shared_database_url, start_server, wait_until_ready
+from tests.servers import Server, running_servers, server_env, shared_database_url
 
 pytestmark = [
     pytest.mark.skipif(
@@ -28,17 +28,8 @@ PASSWORD = "correct horse battery staple"
 @pytest.fixture
 def servers(tmp_path) -> Iterator[tuple[Server, Server]]:
     """Two gunicorn processes, one worker each, sharing the test database and the secret key."""
-    env = server_env(shared_database_url())
-    started: list[Server] = []
-    try:
-        for name in "ab":
-            started.append(start_server(env, tmp_path / f"gunicorn-{name}.log"))
-        for server in started:
-            wait_until_ready(server)
-        yield started[0], started[1]
-    finally:
-        for server in started:
-            server.stop()
+    with running_servers(server_env(shared_database_url()), tmp_path) as (a, b):
+        yield a, b
 
 
 def account_name(html: str) -> str | None:
@@ -112,7 +103,7 @@ def test_an_answer_given_on_one_server_shows_in_progress_on_the_other(servers):
     answer = {
         "csrfmiddlewaretoken": cookies["csrftoken"].value,
         "nonce": nonce,
-        "version": question.form_version,
+        "version": question.version,
         "choice": right,
     }
     status, _, _ = a.request("POST", f"/quiz/answer/{question_id}/", cookies, answer)

@@ -1,33 +1,41 @@
 """Login throttling against password guessing.
 
-Failed logins are counted in the cache (per username and per client IP) from Django's
+Failed logins are counted per username and per client address from Django's
 `user_login_failed` signal, so every way in that calls `authenticate()` counts, the admin's
 login included. The middleware refuses POSTs to the login pages with 429 once a count reaches
-its limit, until the window that started with the first failure ends. A successful login
-clears its username's count; the IP count is left to expire, so an attacker cannot reset it
-by logging into an account of their own between guesses.
+its limit, until the window that started with that count's first failure ends. A successful
+login clears its username's count; the address count is left to expire, so nobody can reset
+it by logging into an account of their own between guesses.
 
-Counts live in the default cache: with several app servers, set REDIS_URL so they share it.
-The receivers are connected when this module is imported, which loading the middleware does.
+Counts live in the database (`LoginFailureCount`), so every worker of every app server sees
+the same numbers. A username is counted the way login looks it up: the login form's own field
+(whitespace stripped, NFKC: a full-width i is an i), then case-folded. Why not django-axes:
+docs/login-throttling.md.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
+import functools
 import math
-import time
+import unicodedata
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import UsernameField
 from django.contrib.auth.signals import user_logged_in, user_login_failed
-from django.core.cache import cache
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
-PREFIX = "login-throttle"
+from accounts.models import LoginFailureCount
+
+SALT = "coursedeck.login-throttle"
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -43,58 +51,69 @@ def client_ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
+@functools.cache
+def _login_username_field() -> UsernameField:
+    # The field AuthenticationForm (and the admin's form) cleans the username with, sized
+    # as they size it: longer input is not normalised there, so not here either.
+    model = get_user_model()
+    max_length = model._meta.get_field(model.USERNAME_FIELD).max_length or 254
+    return UsernameField(max_length=max_length)
+
+
+def login_username(posted: str) -> str:
+    """The username the login form would pass to authenticate() for this POSTed value."""
+    return _login_username_field().to_python(posted)
+
+
 def _key(kind: str, value: str) -> str:
-    # Hashed: usernames are user input and cache keys must stay short and safe.
-    digest = hashlib.sha256(value.strip().lower().encode()).hexdigest()[:32]
-    return f"{PREFIX}:{kind}:{digest}"
+    # Keyed hash: the value may be a password typed into the wrong box.
+    return f"{kind}:{salted_hmac(SALT, value, algorithm='sha256').hexdigest()}"
 
 
-def _keys(request: HttpRequest | None, username: str | None) -> list[tuple[str, int]]:
-    keys = []
+def username_key(username: str) -> str:
+    """The count key of the account this username logs into (NFKC, then case-folded)."""
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", username).casefold())
+    return _key("user", folded)
+
+
+def _limits(request: HttpRequest | None, username: str | None) -> dict[str, int]:
+    limits = {}
     if username:
-        keys.append((_key("user", username), settings.LOGIN_THROTTLE_USER_LIMIT))
+        limits[username_key(username)] = settings.LOGIN_THROTTLE_USER_LIMIT
     if request is not None:
-        keys.append((_key("ip", client_ip(request)), settings.LOGIN_THROTTLE_IP_LIMIT))
-    return keys
+        limits[_key("ip", client_ip(request))] = settings.LOGIN_THROTTLE_IP_LIMIT
+    return limits
 
 
 def record_failure(request: HttpRequest | None, username: str | None) -> None:
     """Count one failed login for this username and this client."""
-    window = settings.LOGIN_THROTTLE_WINDOW
-    now = time.time()
-    for key, _limit in _keys(request, username):
-        # add() only sets a missing key, so the window starts at the first failure.
-        cache.add(f"{key}:until", now + window, timeout=window)
-        cache.add(key, 0, timeout=window)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add() and incr()
-            cache.set(key, 1, timeout=window)
+    window = timedelta(seconds=settings.LOGIN_THROTTLE_WINDOW)
+    LoginFailureCount.objects.record(list(_limits(request, username)), window)
+    LoginFailureCount.objects.prune()
 
 
 def retry_after(request: HttpRequest, username: str | None) -> int:
     """Seconds until this client may try again for this username; 0 when not throttled."""
-    now = time.time()
-    wait = 0.0
-    for key, limit in _keys(request, username):
-        if (cache.get(key) or 0) >= limit:
-            until = cache.get(f"{key}:until") or now + settings.LOGIN_THROTTLE_WINDOW
-            wait = max(wait, until - now, 1)
-    return math.ceil(wait)
+    now = timezone.now()
+    until = LoginFailureCount.objects.blocked_until(_limits(request, username), now)
+    if until is None:
+        return 0
+    return max(1, math.ceil((until - now).total_seconds()))
 
 
 def reset_user(username: str) -> None:
     """Forget the failures counted for this username."""
-    key = _key("user", username)
-    cache.delete_many([key, f"{key}:until"])
+    LoginFailureCount.objects.forget(username_key(username))
 
 
-@receiver(user_login_failed, dispatch_uid="config.throttle.failed")
+@receiver(user_login_failed, dispatch_uid="accounts.throttle.failed")
 def _on_login_failed(sender, credentials: dict, request: HttpRequest | None = None, **kwargs):
+    # credentials hold the username exactly as authenticate() received it: already cleaned
+    # by the login form on the site and admin login pages.
     record_failure(request, credentials.get("username"))
 
 
-@receiver(user_logged_in, dispatch_uid="config.throttle.logged_in")
+@receiver(user_logged_in, dispatch_uid="accounts.throttle.logged_in")
 def _on_logged_in(sender, request: HttpRequest | None, user, **kwargs):
     reset_user(user.get_username())
 
@@ -116,7 +135,8 @@ class LoginThrottleMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method == "POST" and request.path_info in login_paths():
-            wait = retry_after(request, request.POST.get("username"))
+            posted = request.POST.get("username")
+            wait = retry_after(request, login_username(posted) if posted else None)
             if wait:
                 return throttled_response(request, wait)
         return self.get_response(request)
