@@ -53,7 +53,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials.apps.SimpleAppConfig",
-    "accounts",
     "courses",
     "quizzes",
 ]
@@ -74,7 +73,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "accounts.throttle.LoginThrottleMiddleware",
+    "quizzes.throttle.LoginThrottleMiddleware",
 ]
 
 # Live preview: edits under content/ show on the next page load (development only).
@@ -198,7 +197,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Password guessing: see accounts/throttle.py and docs/login-throttling.md. Per username is
+# Password guessing: see quizzes/throttle.py and docs/login-throttling.md. Per username is
 # strict; per client IP is looser because a whole classroom may share one address.
 LOGIN_THROTTLE_USER_LIMIT = int(os.environ.get("LOGIN_THROTTLE_USER_LIMIT", "5"))
 LOGIN_THROTTLE_IP_LIMIT = int(os.environ.get("LOGIN_THROTTLE_IP_LIMIT", "30"))

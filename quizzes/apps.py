@@ -8,6 +8,8 @@ class QuizzesConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in, user_logged_out
 
+        # Connects the login-failure receivers, whether or not the middleware is loaded.
+        from quizzes import throttle  # noqa: F401
         from quizzes.learners import adopt_visitor_learner
         from quizzes.visitors import reset_visitor
 

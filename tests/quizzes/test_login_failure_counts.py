@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from accounts.models import LoginFailureCount
+from quizzes.models import LoginFailureCount
 
 pytestmark = pytest.mark.django_db
 

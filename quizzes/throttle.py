@@ -33,7 +33,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from accounts.models import LoginFailureCount
+from quizzes.models import LoginFailureCount
 
 SALT = "coursedeck.login-throttle"
 
@@ -106,14 +106,14 @@ def reset_user(username: str) -> None:
     LoginFailureCount.objects.forget(username_key(username))
 
 
-@receiver(user_login_failed, dispatch_uid="accounts.throttle.failed")
+@receiver(user_login_failed, dispatch_uid="quizzes.throttle.failed")
 def _on_login_failed(sender, credentials: dict, request: HttpRequest | None = None, **kwargs):
     # credentials hold the username exactly as authenticate() received it: already cleaned
     # by the login form on the site and admin login pages.
     record_failure(request, credentials.get("username"))
 
 
-@receiver(user_logged_in, dispatch_uid="accounts.throttle.logged_in")
+@receiver(user_logged_in, dispatch_uid="quizzes.throttle.logged_in")
 def _on_logged_in(sender, request: HttpRequest | None, user, **kwargs):
     reset_user(user.get_username())
 

@@ -33,7 +33,7 @@ import sys, time
 from datetime import timedelta
 import django
 django.setup()
-from accounts.models import LoginFailureCount
+from quizzes.models import LoginFailureCount
 start, times = float(sys.argv[1]), int(sys.argv[2])
 time.sleep(max(0, start - time.time()))
 for _ in range(times):
@@ -45,7 +45,7 @@ COUNTS = """
 import json
 import django
 django.setup()
-from accounts.models import LoginFailureCount
+from quizzes.models import LoginFailureCount
 print(json.dumps(dict(LoginFailureCount.objects.values_list("key", "failures"))))
 """
 

@@ -7,8 +7,8 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import throttle
-from accounts.models import LoginFailureCount
+from quizzes import throttle
+from quizzes.models import LoginFailureCount
 
 pytestmark = pytest.mark.django_db
 
