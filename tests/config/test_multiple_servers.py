@@ -103,7 +103,7 @@ def test_an_answer_given_on_one_server_shows_in_progress_on_the_other(servers):
     answer = {
         "csrfmiddlewaretoken": cookies["csrftoken"].value,
         "nonce": nonce,
-        "version": question.version,
+        "version": question.form_version,
         "choice": right,
     }
     status, _, _ = a.request("POST", f"/quiz/answer/{question_id}/", cookies, answer)
