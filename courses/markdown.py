@@ -14,11 +14,13 @@ from functools import partial
 
 import markdown
 import nh3
+from markdown import util
+from markdown.preprocessors import NormalizeWhitespace
 
 from courses.diagrams import DIAGRAM_KINDS
 
 # Bump when the rendering changes, so the importer re-renders files whose text did not.
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt",
@@ -37,6 +39,8 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
 }
 SLOT_RE = re.compile(r'<div class="diagram-slot" data-diagram="(\d+)"></div>')
+# An inline code span on one line: a run of backticks, then text, then the same run.
+CODE_SPAN_RE = re.compile(r"(?<![`\\])(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 
 
 @dataclass(frozen=True)
@@ -51,12 +55,49 @@ def diagram_slot(counter: list[int], source, language, css_class, options, md, *
     return f'<div class="diagram-slot" data-diagram="{counter[0] - 1}"></div>'
 
 
+def expand_tabs_outside_code(line: str, size: int) -> str:
+    """Expand a line's tabs to `size` columns, except inside inline code spans."""
+    if "\t" not in line:
+        return line
+    out: list[str] = []
+    column = last = 0
+    for span in (*CODE_SPAN_RE.finditer(line), None):
+        end = span.start() if span else len(line)
+        # Expand from the current column so tab stops land where they would have.
+        text = (" " * column + line[last:end]).expandtabs(size)[column:]
+        out.append(text)
+        column += len(text)
+        if span:
+            out.append(span.group())
+            column += len(span.group())
+            last = span.end()
+    return "".join(out)
+
+
+class KeepCodeTabs(NormalizeWhitespace):
+    """Python-Markdown's whitespace normalisation, keeping tabs inside inline code.
+
+    The stock step expands every tab to spaces, which breaks a copied Makefile recipe. Fenced
+    code is stashed before this runs (superfences' `preserve_tabs`); inline code spans keep
+    their tabs here. Tabs elsewhere still expand, since indentation decides the structure.
+    """
+
+    def run(self, lines: list[str]) -> list[str]:
+        source = "\n".join(lines)
+        source = source.replace(util.STX, "").replace(util.ETX, "")
+        source = source.replace("\r\n", "\n").replace("\r", "\n") + "\n\n"
+        size = self.md.tab_length
+        source = "\n".join(expand_tabs_outside_code(line, size) for line in source.split("\n"))
+        source = re.sub(r"(?<=\n) +\n", "\n", source)
+        return source.split("\n")
+
+
 def build_renderer(counter: list[int]) -> markdown.Markdown:
     fences = [
         {"name": kind, "class": "diagram", "format": partial(diagram_slot, counter)}
         for kind in DIAGRAM_KINDS
     ]
-    return markdown.Markdown(
+    md = markdown.Markdown(
         extensions=[
             "tables",
             "sane_lists",
@@ -72,11 +113,15 @@ def build_renderer(counter: list[int]) -> markdown.Markdown:
                 "permalink_title": "Link to this section",
                 "toc_depth": "2-3",
             },
-            "pymdownx.superfences": {"custom_fences": fences},
+            # preserve_tabs stashes fenced code before whitespace normalisation expands tabs.
+            "pymdownx.superfences": {"custom_fences": fences, "preserve_tabs": True},
             "pymdownx.highlight": {"css_class": "highlight", "guess_lang": False},
         },
         output_format="html",
     )
+    # Same name and priority: replaces the stock step that expands every tab.
+    md.preprocessors.register(KeepCodeTabs(md), "normalize_whitespace", 30)
+    return md
 
 
 def sanitize(html: str) -> str:
