@@ -8,7 +8,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown.preprocessors import NormalizeWhitespace
 
-from courses.markdown import build_renderer, render_inline, render_markdown, sanitize, split_slots
+from courses.markdown import (
+    RenderState,
+    build_renderer,
+    render_inline,
+    render_markdown,
+    sanitize,
+    split_slots,
+)
 
 
 @pytest.mark.parametrize("language", ["dockerfile", "shell", "yaml", "python"])
@@ -102,6 +109,8 @@ TEXT_WITH_TABS = st.text(alphabet="ab #-*>|1.\t\n", max_size=60)
 @settings(max_examples=150, deadline=None)
 def test_text_without_code_renders_as_before(text):
     """Keeping code tabs changes nothing for Markdown without backticks or fences."""
-    stock = build_renderer([0])
+    state = RenderState()
+    state.start()
+    stock = build_renderer(state)
     stock.preprocessors.register(NormalizeWhitespace(stock), "normalize_whitespace", 30)
-    assert render_markdown(text).html == sanitize(stock.convert(text))
+    assert render_markdown(text).html == sanitize(stock.convert(text), state.marker)
