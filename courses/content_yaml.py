@@ -1,0 +1,163 @@
+"""Content YAML (front matter and diagram fences): plain data only, each problem at its line.
+
+Pure Python (no Django). Authors write titles, numbers, lists and yes/no values; everything
+else YAML can express is refused here, before it can crash a later step or the database:
+anchors and aliases (a few hundred bytes of them expand into gigabytes), tags (`!!int x`
+raises inside the YAML library), dates, NaN and infinity, control characters (which
+PostgreSQL rejects and which the page cache uses as markers), and absurd nesting.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import yaml
+
+from courses.sources import Problem
+
+# libyaml parses YAML ~10x faster; its error messages differ, so on a syntax error the
+# pure-Python parser runs again to report the message authors are used to.
+FastLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# C0 controls but tab and newline, DEL, C1 controls, and lone surrogates (which no UTF-8
+# file can hold but a YAML escape could).
+CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# Deeper than any diagram needs (a picker rule's `when` sits at depth 5).
+MAX_DEPTH = 12
+FORBIDDEN_TOKENS = {
+    yaml.AnchorToken: "anchors (&name) are not allowed: write the value out",
+    yaml.AliasToken: "aliases (*name) are not allowed: write the value out",
+    yaml.TagToken: "tags (!name, !!type) are not allowed: write a plain value",
+}
+STR, FLOAT = "tag:yaml.org,2002:str", "tag:yaml.org,2002:float"
+TIMESTAMP, MERGE = "tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:merge"
+
+
+@dataclass
+class Loaded:
+    data: object
+    key_lines: dict[str, int]  # top-level key -> line in the file
+
+
+def control_message(text: str) -> str | None:
+    """Why `text` cannot be content, or None when it holds no control character."""
+    match = CONTROL_RE.search(text)
+    if match is None:
+        return None
+    return f"control character U+{ord(match[0]):04X} is not allowed in content: remove it"
+
+
+def load_yaml(
+    text: str,
+    path: str,
+    first_line: int,
+    problems: list[Problem],
+    where: str,
+    syntax: str = "",
+) -> Loaded | None:
+    """Parse `text` (starting at `first_line` of `path`) into plain data, or record why not.
+
+    `where` names the block in messages ("front matter"); `syntax` prefixes syntax errors
+    (default "invalid <where>").
+    """
+    found = [(line, f"{where}: {message}") for line, message in forbidden_tokens(text)]
+    if found:
+        problems += [Problem(path, first_line + line, message) for line, message in found]
+        return None
+    loader = FastLoader(text)
+    try:
+        node = loader.get_single_node()
+        found = [(line, f"{where}: {message}") for line, message in node_problems(node, loader)]
+        data = None if found or node is None else loader.construct_document(node)
+    except yaml.YAMLError as exc:
+        problems.append(syntax_problem(text, exc, path, first_line, syntax or f"invalid {where}"))
+        return None
+    finally:
+        loader.dispose()
+    if found:
+        problems += [Problem(path, first_line + line, message) for line, message in found]
+        return None
+    return Loaded(data, top_level_lines(node, first_line))
+
+
+def forbidden_tokens(text: str) -> list[tuple[int, str]]:
+    """Anchors, aliases and tags, found by the scanner alone (nothing is built)."""
+    if "&" not in text and "*" not in text and "!" not in text:
+        return []
+    found = []
+    try:
+        for token in yaml.scan(text, Loader=FastLoader):
+            message = FORBIDDEN_TOKENS.get(type(token))
+            if message:
+                found.append((token.start_mark.line, message))
+    except yaml.YAMLError:
+        return found  # the load reports the syntax error itself
+    return found
+
+
+def node_problems(root: yaml.Node | None, loader: FastLoader) -> list[tuple[int, str]]:
+    """Values no author means and no later step can store, each at its 0-based line."""
+    found: list[tuple[int, str]] = []
+    stack = [(root, 1)] if root is not None else []
+    while stack:
+        node, depth = stack.pop()
+        line = node.start_mark.line
+        if depth > MAX_DEPTH:
+            found.append((line, f"nested more than {MAX_DEPTH} levels deep"))
+        elif isinstance(node, yaml.ScalarNode):
+            message = scalar_problem(node, loader)
+            if message:
+                found.append((line, message))
+        elif isinstance(node, yaml.SequenceNode):
+            stack += [(item, depth + 1) for item in node.value]
+        else:
+            for key, value in node.value:
+                if not isinstance(key, yaml.ScalarNode):
+                    found.append((key.start_mark.line, "keys must be plain text"))
+                stack += [(key, depth + 1), (value, depth + 1)]
+    return sorted(found)
+
+
+def scalar_problem(node: yaml.ScalarNode, loader: FastLoader) -> str | None:
+    if node.tag == STR:
+        return control_message(node.value)
+    if node.tag == FLOAT and not math.isfinite(loader.construct_yaml_float(node)):
+        return f"{node.value!r} is not a finite number"
+    if node.tag == TIMESTAMP:
+        return f"{node.value!r} reads as a date: put it in quotes"
+    if node.tag == MERGE:
+        return "merge keys (<<) are not allowed: write the keys out"
+    return None
+
+
+def top_level_lines(node: yaml.Node | None, first_line: int) -> dict[str, int]:
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    lines: dict[str, int] = {}
+    for key, _ in node.value:
+        if isinstance(key, yaml.ScalarNode):
+            lines.setdefault(key.value, first_line + key.start_mark.line)
+    return lines
+
+
+def syntax_problem(
+    text: str, exc: yaml.YAMLError, path: str, first_line: int, prefix: str
+) -> Problem:
+    """The syntax error at its line, in the pure-Python parser's words when it has them."""
+    exc = pure_python_error(text) or exc
+    mark = getattr(exc, "problem_mark", None)
+    line = first_line + mark.line if mark is not None else first_line
+    reason = getattr(exc, "problem", None) or "not valid YAML"
+    return Problem(path, line, f"{prefix}: {reason}")
+
+
+def pure_python_error(text: str) -> yaml.YAMLError | None:
+    try:
+        yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        return exc
+    except RecursionError:
+        return None  # nesting too deep for the pure-Python parser: keep libyaml's message
+    return None
