@@ -244,8 +244,10 @@ def check_unique(items: list, kind: str, problems: list[Problem]) -> None:
             if value not in seen:
                 seen[value] = where
                 continue
-            # A slug not in the front matter came from the file name, which line 1 stands for.
-            origin = "" if attr in item.lines else " (from the file name: set 'slug:' to change it)"
+            # A slug not in the front matter came from the name, which line 1 stands for.
+            name = "folder name" if kind == "chapter" else "file name"
+            derived = attr == "slug" and attr not in item.lines
+            origin = f" (from the {name}: set 'slug:' to change it)" if derived else ""
             problems.append(
                 Problem(
                     item.path,
@@ -317,11 +319,12 @@ def parse_topic_text(
     clean = check_front_matter(data, key_lines, "topic", path, problems, slug) if data else None
     problems.extend(reference_problems(body, path, first_line))
     lines = body.split("\n")
-    body_lines, check_lines, check_start = split_knowledge_check(lines)
+    section = split_knowledge_check(lines)
+    body_lines = section.body
     diagrams = find_diagrams(body_lines, path, first_line, problems)
     questions: list[QuestionSource] = []
-    if check_start is not None:
-        questions = parse_questions(check_lines, path, first_line + check_start + 1, problems)
+    if section.start is not None:
+        questions = parse_questions(section, path, first_line + section.start + 1, problems)
     if len(problems) > before or clean is None:
         return None
     return TopicSource(

@@ -8,6 +8,7 @@ choice's feedback or its explanation may hold lines that look like `### ` headin
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from courses.sources import ChoiceSource, Problem, QuestionSource
 
@@ -17,6 +18,7 @@ CHOICE_RE = re.compile(r"^[-*+] \[(?P<mark>[ xX])\] ?(?P<text>.*)$")
 ID_COMMENT_RE = re.compile(r"^<!--\s*id:\s*(?P<id>\S*)\s*-->$")
 PIN_RE = re.compile(r"\s*<!--\s*pin\s*-->\s*$")
 # Question ids stay ASCII: they appear in anchors and `?retry=` links.
+FENCE_STARTS = (" ", "`", "~")
 QUESTION_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_QUESTION_ID = 100  # quizzes.models.Question.key
 
@@ -36,7 +38,7 @@ def fence_owners(lines: list[str]) -> tuple[list[int | None], int | None]:
     opened = None
     marker = ""
     for i, line in enumerate(lines):
-        match = FENCE_RE.match(line)
+        match = FENCE_RE.match(line) if line[:1] in FENCE_STARTS else None
         if opened is None:
             if match:
                 opened, marker = i, match["fence"]
@@ -53,13 +55,23 @@ def fence_owners(lines: list[str]) -> tuple[list[int | None], int | None]:
     return owners, opened
 
 
-def split_knowledge_check(lines: list[str]) -> tuple[list[str], list[str], int | None]:
-    """Split body lines into (page body, knowledge-check lines, index of the section heading).
+class Section(NamedTuple):
+    """A topic body split around its Knowledge Check."""
+
+    body: list[str]  # the page body: all lines but the section's
+    lines: list[str]  # the section's lines after its heading
+    start: int | None  # index of the section heading, None without one
+    owners: list[int | None]  # fence_owners() of `lines`, indices relative to them
+    unclosed: int | None  # index in `lines` of a fence never closed
+
+
+def split_knowledge_check(lines: list[str]) -> Section:
+    """Split body lines around the Knowledge Check section.
 
     The section runs from `## Knowledge Check` to the next `##` heading; anything after it
     stays in the page body. Headings inside code fences do not count.
     """
-    owners, _ = fence_owners(lines)
+    owners, opened = fence_owners(lines)
     start = end = None
     for i, line in enumerate(lines):
         title = None if owners[i] is not None else heading(line, 2)
@@ -70,16 +82,23 @@ def split_knowledge_check(lines: list[str]) -> tuple[list[str], list[str], int |
         elif start is not None and end is None:
             end = i
     if start is None:
-        return lines, [], None
+        return Section(lines, [], None, [], None)
     end = len(lines) if end is None else end
-    return lines[:start] + lines[end:], lines[start + 1 : end], start
+    first = start + 1
+    return Section(
+        lines[:start] + lines[end:],
+        lines[first:end],
+        start,
+        [None if o is None else o - first for o in owners[first:end]],
+        opened - first if opened is not None and opened >= first else None,
+    )
 
 
 def parse_questions(
-    lines: list[str], path: str, first_line: int, problems: list[Problem]
+    section: Section, path: str, first_line: int, problems: list[Problem]
 ) -> list[QuestionSource]:
     """Parse the knowledge-check section: each `###` heading outside code is one question."""
-    owners, unclosed = fence_owners(lines)
+    lines, owners, unclosed = section.lines, section.owners, section.unclosed
     if unclosed is not None:
         problems.append(Problem(path, first_line + unclosed, "code fence is never closed"))
     starts = [

@@ -35,6 +35,47 @@ STR, FLOAT = "tag:yaml.org,2002:str", "tag:yaml.org,2002:float"
 TIMESTAMP, MERGE = "tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:merge"
 
 
+class Refused(yaml.constructor.ConstructorError):
+    """A value content has no use for, raised while building it (so at its own line)."""
+
+    def __init__(self, message: str, node: yaml.Node) -> None:
+        super().__init__(None, None, message, node.start_mark)
+
+
+class ContentLoader(FastLoader):
+    """The safe loader, refusing as it builds them the values no later step can store.
+
+    The checks sit in the constructors, which run for every value anyway: a separate walk
+    over the nodes cost as much again as building them.
+    """
+
+    def construct_yaml_float(self, node: yaml.ScalarNode) -> float:
+        value = super().construct_yaml_float(node)
+        if not math.isfinite(value):
+            raise Refused(f"{node.value!r} is not a finite number", node)
+        return value
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode):
+        raise Refused(f"{node.value!r} reads as a date: put it in quotes", node)
+
+
+class EscapesLoader(ContentLoader):
+    """For YAML with backslashes: only an escape can put a control character in a value
+    (the file's own bytes are checked before), so only then is every string checked."""
+
+    def construct_yaml_str(self, node: yaml.ScalarNode) -> str:
+        value = super().construct_yaml_str(node)
+        message = control_message(value)
+        if message:
+            raise Refused(message, node)
+        return value
+
+
+ContentLoader.add_constructor(FLOAT, ContentLoader.construct_yaml_float)
+ContentLoader.add_constructor(TIMESTAMP, ContentLoader.construct_yaml_timestamp)
+EscapesLoader.add_constructor(STR, EscapesLoader.construct_yaml_str)
+
+
 @dataclass
 class Loaded:
     data: object
@@ -62,22 +103,23 @@ def load_yaml(
     `where` names the block in messages ("front matter"); `syntax` prefixes syntax errors
     (default "invalid <where>").
     """
-    found = [(line, f"{where}: {message}") for line, message in forbidden_tokens(text)]
-    if found:
-        problems += [Problem(path, first_line + line, message) for line, message in found]
-        return None
-    loader = FastLoader(text)
+    found = forbidden_tokens(text)
+    loader = (EscapesLoader if "\\" in text else ContentLoader)(text)
     try:
-        node = loader.get_single_node()
-        found = [(line, f"{where}: {message}") for line, message in node_problems(node, loader)]
+        node = None if found else loader.get_single_node()
+        found = found or shape_problems(node, merges="<<" in text)
         data = None if found or node is None else loader.construct_document(node)
+    except Refused as exc:
+        found = [(exc.problem_mark.line, exc.problem)]
     except yaml.YAMLError as exc:
         problems.append(syntax_problem(text, exc, path, first_line, syntax or f"invalid {where}"))
         return None
     finally:
         loader.dispose()
     if found:
-        problems += [Problem(path, first_line + line, message) for line, message in found]
+        problems += [
+            Problem(path, first_line + line, f"{where}: {message}") for line, message in found
+        ]
         return None
     return Loaded(data, top_level_lines(node, first_line))
 
@@ -97,39 +139,23 @@ def forbidden_tokens(text: str) -> list[tuple[int, str]]:
     return found
 
 
-def node_problems(root: yaml.Node | None, loader: FastLoader) -> list[tuple[int, str]]:
-    """Values no author means and no later step can store, each at its 0-based line."""
-    found: list[tuple[int, str]] = []
-    stack = [(root, 1)] if root is not None else []
+def shape_problems(root: yaml.Node | None, merges: bool) -> list[tuple[int, str]]:
+    """Collections nested deeper than MAX_DEPTH (later steps recurse through them), and,
+    when `merges` says the text may hold them, merge keys."""
+    stack = [(root, 1)] if isinstance(root, yaml.CollectionNode) else []
     while stack:
         node, depth = stack.pop()
-        line = node.start_mark.line
         if depth > MAX_DEPTH:
-            found.append((line, f"nested more than {MAX_DEPTH} levels deep"))
-        elif isinstance(node, yaml.ScalarNode):
-            message = scalar_problem(node, loader)
-            if message:
-                found.append((line, message))
-        elif isinstance(node, yaml.SequenceNode):
-            stack += [(item, depth + 1) for item in node.value]
+            return [(node.start_mark.line, f"nested more than {MAX_DEPTH} levels deep")]
+        if isinstance(node, yaml.SequenceNode):
+            children = node.value
         else:
-            for key, value in node.value:
-                if not isinstance(key, yaml.ScalarNode):
-                    found.append((key.start_mark.line, "keys must be plain text"))
-                stack += [(key, depth + 1), (value, depth + 1)]
-    return sorted(found)
-
-
-def scalar_problem(node: yaml.ScalarNode, loader: FastLoader) -> str | None:
-    if node.tag == STR:
-        return control_message(node.value)
-    if node.tag == FLOAT and not math.isfinite(loader.construct_yaml_float(node)):
-        return f"{node.value!r} is not a finite number"
-    if node.tag == TIMESTAMP:
-        return f"{node.value!r} reads as a date: put it in quotes"
-    if node.tag == MERGE:
-        return "merge keys (<<) are not allowed: write the keys out"
-    return None
+            children = [n for pair in node.value for n in pair]
+            merge = next((k for k, _ in node.value if k.tag == MERGE), None) if merges else None
+            if merge is not None:
+                return [(merge.start_mark.line, "merge keys (<<) are not allowed: write them out")]
+        stack += [(c, depth + 1) for c in children if isinstance(c, yaml.CollectionNode)]
+    return []
 
 
 def top_level_lines(node: yaml.Node | None, first_line: int) -> dict[str, int]:
@@ -158,6 +184,6 @@ def pure_python_error(text: str) -> yaml.YAMLError | None:
         yaml.safe_load(text)
     except yaml.YAMLError as exc:
         return exc
-    except RecursionError:
-        return None  # nesting too deep for the pure-Python parser: keep libyaml's message
+    except Exception:  # e.g. RecursionError where libyaml stopped at its nesting limit
+        return None  # keep libyaml's message
     return None

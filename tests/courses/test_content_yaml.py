@@ -153,6 +153,14 @@ def test_alias_in_front_matter_is_refused(tmp_path):
     ]
 
 
+def test_merge_key_is_refused(tmp_path):
+    found = seed_problems(tmp_path, "  - id: slim\n", "  - <<: {id: slim}\n    id: slim\n")
+    assert found == [
+        f"{PATH}:{line_of(SEED, '  - id: slim')}: spectrum diagram: merge keys (<<) are not "
+        "allowed: write them out"
+    ]
+
+
 def test_deep_nesting_is_a_problem_not_a_recursion_error(tmp_path):
     deep = "[" * 500 + "]" * 500
     (found,) = seed_problems(tmp_path, "    examples: [scratch]", f"    examples: {deep}")
