@@ -259,9 +259,10 @@ def check_choices(
         problems.append(
             Problem(path, line, "question has no correct choice: mark one with '- [x]'")
         )
-    texts = [c.text.strip().lower() for c in choices]
-    for c in choices:
-        if texts.count(c.text.strip().lower()) > 1:
+    # The importer knows a choice by its text, case and spacing ignored (quizzes.sync).
+    texts = [" ".join(c.text.split()).lower() for c in choices]
+    for c, text in zip(choices, texts, strict=True):
+        if texts.count(text) > 1:
             problems.append(
                 Problem(path, c.line, f"choice {c.text!r} appears twice in this question")
             )

@@ -67,3 +67,9 @@ def test_feedback_without_fences_reads_as_before():
     """Questions without code keep their text, so their version (and attempts) are unchanged."""
     questions, _ = questions_of("### Pick\n\n- [x] a\n  Yes.\n   Indeed.  \n- [ ] b\n")
     assert questions[0].choices[0].feedback == "Yes.\nIndeed."
+
+
+def test_choices_differing_only_in_spacing_are_the_same_choice():
+    """The importer knows choices by their text ignoring spacing, so one would vanish."""
+    _, problems = questions_of("### Pick\n\n- [x] a b\n- [ ] a  B\n")
+    assert problems == ["t.md:12: choice 'a b' appears twice in this question"]

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from courses.content import ContentError, parse_course
 from courses.slugs import is_slug, slugify
-from tests.factories import SEED_TOPIC, load, minimal_tree, topic_text, write
+from quizzes.models import Question
+from tests.factories import SEED_TOPIC, answer, load, minimal_tree, topic_text, write
 
 
 def parse(tmp_path, topics: dict[str, str]):
@@ -143,3 +144,11 @@ def test_home_and_chapter_link_to_unicode_topics(client, unicode_course):
 def test_a_path_that_is_no_slug_is_404(client, unicode_course):
     assert client.get("/Caf%C3%A9/").status_code == 404
     assert client.get("/%E7%94%BB%E5%83%8F/x.y/").status_code == 404
+
+
+def test_answering_on_a_unicode_topic_comes_back_to_it(client, unicode_course):
+    question = Question.objects.filter(topic__slug="café-crème-images").first()
+    response = answer(client, question, htmx=False)
+    assert response.status_code == 302
+    assert unquote(response["Location"]).startswith("/画像/café-crème-images/")
+    assert client.get(response["Location"]).status_code == 200
