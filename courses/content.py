@@ -16,15 +16,9 @@ import re
 from pathlib import Path
 
 from courses.content_front import MAX_PATH, check_front_matter, split_front_matter
-from courses.content_questions import (
-    FENCE_RE,
-    fence_owners,
-    parse_questions,
-    split_knowledge_check,
-)
-from courses.content_yaml import CONTROL_RE, control_message, load_yaml
-from courses.diagrams import DIAGRAM_KINDS, validate_diagram
-from courses.fences import is_known_language
+from courses.content_questions import fence_owners, parse_questions, split_knowledge_check
+from courses.content_yaml import CONTROL_RE, control_message
+from courses.diagrams import find_diagrams
 from courses.slugs import slugify
 from courses.sources import (
     ChapterSource,
@@ -340,72 +334,3 @@ def parse_topic_text(
         content_hash=content_hash or hashlib.sha256(text.encode()).hexdigest(),
         lines=key_lines,
     )
-
-
-# --- diagrams ------------------------------------------------------------------------------
-
-
-def find_diagrams(
-    lines: list[str], path: str, first_line: int, problems: list[Problem]
-) -> list[DiagramSource]:
-    """Collect diagram fences (validating their data) and reject unknown fence kinds."""
-    diagrams: list[DiagramSource] = []
-    i = 0
-    while i < len(lines):
-        match = FENCE_RE.match(lines[i])
-        if not match:
-            i += 1
-            continue
-        marker, info, start = match["fence"], match["info"].lower(), i
-        i += 1
-        block: list[str] = []
-        while i < len(lines):
-            close = FENCE_RE.match(lines[i])
-            if (
-                close
-                and close["fence"][0] == marker[0]
-                and len(close["fence"]) >= len(marker)
-                and not close["info"]
-            ):
-                break
-            block.append(lines[i])
-            i += 1
-        else:
-            problems.append(Problem(path, first_line + start, "code fence is never closed"))
-        i += 1
-        line_no = first_line + start
-        if info in DIAGRAM_KINDS:
-            diagram = parse_diagram(info, block, path, line_no, problems)
-            if diagram is not None:
-                diagrams.append(diagram)
-        elif info and not is_known_language(info):
-            kinds = ", ".join(sorted(DIAGRAM_KINDS))
-            problems.append(
-                Problem(
-                    path,
-                    line_no,
-                    f"unknown fence kind '{info}': not a diagram kind ({kinds}) "
-                    "nor a highlighting language",
-                )
-            )
-    return diagrams
-
-
-def parse_diagram(
-    kind: str, block: list[str], path: str, line: int, problems: list[Problem]
-) -> DiagramSource | None:
-    loaded = load_yaml(
-        "\n".join(block),
-        path,
-        line + 1,
-        problems,
-        f"{kind} diagram",
-        syntax=f"malformed {kind} diagram YAML",
-    )
-    if loaded is None:
-        return None
-    data = loaded.data
-    errors = validate_diagram(kind, data, block)
-    for offset, message in errors:
-        problems.append(Problem(path, line + 1 + offset, f"{kind} diagram: {message}"))
-    return None if errors else DiagramSource(kind, data, line)

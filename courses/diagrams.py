@@ -1,4 +1,4 @@
-"""Diagram kinds authored as fenced YAML data, and their validation.
+"""Diagram kinds authored as fenced YAML data: finding the fences, and validating them.
 
 Pure Python. Each kind maps to a validator returning (line offset in the fence, message)
 pairs, so the parser can report `path:line`. Adding a kind means adding a validator here
@@ -11,6 +11,11 @@ import re
 from collections.abc import Callable
 
 import yaml
+
+from courses.content_questions import FENCE_RE
+from courses.content_yaml import load_yaml
+from courses.fences import is_known_language
+from courses.sources import DiagramSource, Problem
 
 Errors = list[tuple[int, str]]
 
@@ -242,3 +247,72 @@ DIAGRAM_KINDS: dict[str, Callable[[object, list[str]], Errors]] = {
 def validate_diagram(kind: str, data: object, block: list[str]) -> Errors:
     """Validate a diagram fence's parsed YAML for its kind."""
     return DIAGRAM_KINDS[kind](data, block)
+
+
+# --- diagram fences in a topic body (called by the parser) ------------------------------
+
+
+def find_diagrams(
+    lines: list[str], path: str, first_line: int, problems: list[Problem]
+) -> list[DiagramSource]:
+    """Collect diagram fences (validating their data) and reject unknown fence kinds."""
+    diagrams: list[DiagramSource] = []
+    i = 0
+    while i < len(lines):
+        match = FENCE_RE.match(lines[i])
+        if not match:
+            i += 1
+            continue
+        marker, info, start = match["fence"], match["info"].lower(), i
+        i += 1
+        block: list[str] = []
+        while i < len(lines):
+            close = FENCE_RE.match(lines[i])
+            if (
+                close
+                and close["fence"][0] == marker[0]
+                and len(close["fence"]) >= len(marker)
+                and not close["info"]
+            ):
+                break
+            block.append(lines[i])
+            i += 1
+        else:
+            problems.append(Problem(path, first_line + start, "code fence is never closed"))
+        i += 1
+        line_no = first_line + start
+        if info in DIAGRAM_KINDS:
+            diagram = parse_diagram(info, block, path, line_no, problems)
+            if diagram is not None:
+                diagrams.append(diagram)
+        elif info and not is_known_language(info):
+            kinds = ", ".join(sorted(DIAGRAM_KINDS))
+            problems.append(
+                Problem(
+                    path,
+                    line_no,
+                    f"unknown fence kind '{info}': not a diagram kind ({kinds}) "
+                    "nor a highlighting language",
+                )
+            )
+    return diagrams
+
+
+def parse_diagram(
+    kind: str, block: list[str], path: str, line: int, problems: list[Problem]
+) -> DiagramSource | None:
+    loaded = load_yaml(
+        "\n".join(block),
+        path,
+        line + 1,
+        problems,
+        f"{kind} diagram",
+        syntax=f"malformed {kind} diagram YAML",
+    )
+    if loaded is None:
+        return None
+    data = loaded.data
+    errors = validate_diagram(kind, data, block)
+    for offset, message in errors:
+        problems.append(Problem(path, line + 1 + offset, f"{kind} diagram: {message}"))
+    return None if errors else DiagramSource(kind, data, line)
