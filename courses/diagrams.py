@@ -1,4 +1,4 @@
-"""Diagram kinds authored as fenced YAML data, and their validation.
+"""Diagram kinds authored as fenced YAML data: finding the fences, and validating them.
 
 Pure Python. Each kind maps to a validator returning (line offset in the fence, message)
 pairs, so the parser can report `path:line`. Adding a kind means adding a validator here
@@ -11,6 +11,11 @@ import re
 from collections.abc import Callable
 
 import yaml
+
+from courses.content_questions import FENCE_RE
+from courses.content_yaml import load_yaml
+from courses.fences import is_known_language
+from courses.sources import DiagramSource, Problem
 
 Errors = list[tuple[int, str]]
 
@@ -26,13 +31,16 @@ TIER_TEXT_FIELDS = (
     "mistake",
 )
 TIER_FIELDS = ("id", *TIER_TEXT_FIELDS, "examples", "size_mb", "shell", "package_manager", "libc")
+# The axis is drawn one tick per decade between these: 1 KB to 1 PB.
+SIZE_MB_RANGE = (0.001, 1_000_000_000)
+FastLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def key_lines(block: list[str]) -> dict[tuple, int]:
     """Map YAML paths like ('tiers', 2, 'libc') to 0-based line offsets within the block."""
     lines: dict[tuple, int] = {}
     try:
-        root = yaml.compose("\n".join(block))
+        root = yaml.compose("\n".join(block), Loader=FastLoader)
     except yaml.YAMLError:
         return lines
 
@@ -72,10 +80,14 @@ def validate_spectrum(data: object, block: list[str]) -> Errors:
             errors.append((at(key), f"unknown key '{key}'"))
     if not isinstance(data.get("title"), str) or not data["title"].strip():
         errors.append((at("title"), "'title' must be non-empty text"))
+    if "caption" in data and not isinstance(data["caption"], str):
+        errors.append((at("caption"), "'caption' must be text"))
     # The diagram shows both directions of the trade-off, so both labels are required.
     axis = data.get("axis")
-    if not isinstance(axis, dict) or not all(
-        isinstance(axis.get(k), str) and axis[k].strip() for k in ("smaller", "debuggable")
+    if (
+        not isinstance(axis, dict)
+        or set(axis) != {"smaller", "debuggable"}
+        or not all(isinstance(v, str) and v.strip() for v in axis.values())
     ):
         errors.append((at("axis"), "'axis' must map 'smaller' and 'debuggable' to text"))
     tiers = data.get("tiers")
@@ -87,14 +99,14 @@ def validate_spectrum(data: object, block: list[str]) -> Errors:
         if not isinstance(tier, dict):
             errors.append((at("tiers", i), f"tier {i + 1} must be a mapping of its fields"))
             continue
-        label = tier.get("id", f"#{i + 1}")
+        tier_id = tier.get("id")
+        label = tier_id if isinstance(tier_id, str) and ID_RE.match(tier_id) else f"#{i + 1}"
         for key in tier:
             if key not in TIER_FIELDS:
                 errors.append((at("tiers", i, key), f"tier '{label}': unknown field '{key}'"))
         missing = [f for f in TIER_FIELDS if f not in tier]
         if missing:
             errors.append((at("tiers", i), f"tier '{label}' is missing {', '.join(missing)}"))
-        tier_id = tier.get("id")
         if "id" in tier and (not isinstance(tier_id, str) or not ID_RE.match(tier_id)):
             errors.append(
                 (
@@ -104,19 +116,15 @@ def validate_spectrum(data: object, block: list[str]) -> Errors:
             )
         elif tier_id in ids:
             errors.append((at("tiers", i, "id"), f"duplicate tier id '{tier_id}'"))
-        ids.add(tier_id)
+        if isinstance(tier_id, str):
+            ids.add(tier_id)
         for field in TIER_TEXT_FIELDS:
             if field in tier and (not isinstance(tier[field], str) or not tier[field].strip()):
                 errors.append(
                     (at("tiers", i, field), f"tier '{label}': '{field}' must be non-empty text")
                 )
-        size = tier.get("size_mb")
-        if "size_mb" in tier and (
-            isinstance(size, bool) or not isinstance(size, int | float) or size <= 0
-        ):
-            errors.append(
-                (at("tiers", i, "size_mb"), f"tier '{label}': 'size_mb' must be a positive number")
-            )
+        if "size_mb" in tier and (message := size_problem(tier["size_mb"])):
+            errors.append((at("tiers", i, "size_mb"), f"tier '{label}': 'size_mb' {message}"))
         for field in ("shell", "package_manager"):
             if field in tier and not isinstance(tier[field], bool):
                 errors.append(
@@ -143,11 +151,25 @@ def validate_spectrum(data: object, block: list[str]) -> Errors:
     return errors
 
 
+def size_problem(size: object) -> str:
+    """What is wrong with a tier's `size_mb`, or "" (the axis needs a finite log scale)."""
+    if isinstance(size, bool) or not isinstance(size, int | float) or not size > 0:
+        return "must be a positive number"
+    low, high = SIZE_MB_RANGE
+    if not low <= size <= high:  # also false for NaN and infinity
+        return f"must be between {low:g} and {high:,}"
+    return ""
+
+
 def validate_picker(picker: object, tier_ids: set[str], at: Callable[..., int]) -> Errors:
     """Questions answered yes/no, and rules (first match wins) that recommend a tier."""
     if not isinstance(picker, dict):
         return [(at("picker"), "'picker' must have 'questions' and 'rules'")]
-    errors: Errors = []
+    errors: Errors = [
+        (at("picker", key), f"picker: unknown key {key!r}")
+        for key in picker
+        if key not in {"questions", "rules"}
+    ]
     questions = picker.get("questions")
     qids: set[str] = set()
     if not isinstance(questions, list) or not questions:
@@ -156,11 +178,15 @@ def validate_picker(picker: object, tier_ids: set[str], at: Callable[..., int]) 
     for i, q in enumerate(questions):
         if (
             not isinstance(q, dict)
+            or set(q) != {"id", "label"}
             or not isinstance(q.get("id"), str)
             or not isinstance(q.get("label"), str)
         ):
             errors.append(
-                (at("picker", "questions", i), "each picker question needs 'id' and 'label'")
+                (
+                    at("picker", "questions", i),
+                    "each picker question needs 'id' and 'label', nothing else",
+                )
             )
             continue
         if not ID_RE.match(q["id"]):
@@ -181,8 +207,10 @@ def validate_picker(picker: object, tier_ids: set[str], at: Callable[..., int]) 
         rules = []
     for i, rule in enumerate(rules):
         where = ("picker", "rules", i)
-        if not isinstance(rule, dict):
-            errors.append((at(*where), "each rule needs 'when', 'recommend' and 'because'"))
+        if not isinstance(rule, dict) or not set(rule) <= {"when", "recommend", "because"}:
+            errors.append(
+                (at(*where), "each rule has 'recommend', 'because' and an optional 'when'")
+            )
             continue
         when = rule.get("when", {})
         if not isinstance(when, dict) or any(
@@ -191,7 +219,8 @@ def validate_picker(picker: object, tier_ids: set[str], at: Callable[..., int]) 
             errors.append(
                 (at(*where, "when"), "'when' must map picker question ids to true or false")
             )
-        if rule.get("recommend") not in tier_ids:
+        recommend = rule.get("recommend")
+        if not isinstance(recommend, str) or recommend not in tier_ids:
             errors.append(
                 (
                     at(*where, "recommend"),
@@ -218,3 +247,72 @@ DIAGRAM_KINDS: dict[str, Callable[[object, list[str]], Errors]] = {
 def validate_diagram(kind: str, data: object, block: list[str]) -> Errors:
     """Validate a diagram fence's parsed YAML for its kind."""
     return DIAGRAM_KINDS[kind](data, block)
+
+
+# --- diagram fences in a topic body (called by the parser) ------------------------------
+
+
+def find_diagrams(
+    lines: list[str], path: str, first_line: int, problems: list[Problem]
+) -> list[DiagramSource]:
+    """Collect diagram fences (validating their data) and reject unknown fence kinds."""
+    diagrams: list[DiagramSource] = []
+    i = 0
+    while i < len(lines):
+        match = FENCE_RE.match(lines[i])
+        if not match:
+            i += 1
+            continue
+        marker, info, start = match["fence"], match["info"].lower(), i
+        i += 1
+        block: list[str] = []
+        while i < len(lines):
+            close = FENCE_RE.match(lines[i])
+            if (
+                close
+                and close["fence"][0] == marker[0]
+                and len(close["fence"]) >= len(marker)
+                and not close["info"]
+            ):
+                break
+            block.append(lines[i])
+            i += 1
+        else:
+            problems.append(Problem(path, first_line + start, "code fence is never closed"))
+        i += 1
+        line_no = first_line + start
+        if info in DIAGRAM_KINDS:
+            diagram = parse_diagram(info, block, path, line_no, problems)
+            if diagram is not None:
+                diagrams.append(diagram)
+        elif info and not is_known_language(info):
+            kinds = ", ".join(sorted(DIAGRAM_KINDS))
+            problems.append(
+                Problem(
+                    path,
+                    line_no,
+                    f"unknown fence kind '{info}': not a diagram kind ({kinds}) "
+                    "nor a highlighting language",
+                )
+            )
+    return diagrams
+
+
+def parse_diagram(
+    kind: str, block: list[str], path: str, line: int, problems: list[Problem]
+) -> DiagramSource | None:
+    loaded = load_yaml(
+        "\n".join(block),
+        path,
+        line + 1,
+        problems,
+        f"{kind} diagram",
+        syntax=f"malformed {kind} diagram YAML",
+    )
+    if loaded is None:
+        return None
+    data = loaded.data
+    errors = validate_diagram(kind, data, block)
+    for offset, message in errors:
+        problems.append(Problem(path, line + 1 + offset, f"{kind} diagram: {message}"))
+    return None if errors else DiagramSource(kind, data, line)

@@ -112,53 +112,40 @@ def render_topics(
 def load_course(root: Path, *, check: bool = False, progress: Progress | None = None) -> LoadReport:
     """Parse, render what changed, and sync the tree at `root`. Raises ContentError.
 
-    With `check`, validate and report what would change without writing anything.
+    With `check`, the very same load runs in a transaction that is always rolled back, so a
+    check fails exactly when a load would and counts exactly what a load would do; it also
+    reports the effect on learner data, measured before the (undone) writes.
     """
     source = parse_course(root)
+    changed = changed_topics(source)
+    rendered = dict(zip((t.slug for t in changed), render_topics(changed, progress), strict=True))
     report = LoadReport()
+    with transaction.atomic():
+        if check:
+            report.impact = impact_report(source, {t.slug for t in changed})
+        sync_course(source, rendered, report)
+        if check:
+            transaction.set_rollback(True)
+    # --check reviews the whole tree; a load only re-lints what changed (the rest was shown before).
+    report.warnings = lint_course(source, None if check else changed)
+    return report
+
+
+def changed_topics(source: CourseSource) -> list[TopicSource]:
+    """Topics whose stored row is missing, retired, or from other bytes (or renderer)."""
     course = Course.objects.filter(slug=source.slug).first()
-    known = {}
-    if course is not None:
-        # Only what decides "changed": bodies and diagram JSON of 1,000 topics cost ~0.3 s.
-        rows = Topic.objects.filter(course=course).only("slug", "content_hash", "is_active")
-        known = {t.slug: t for t in rows}
-    changed = [
+    if course is None:
+        return list(source.topics)
+    # Only what decides "changed": bodies and diagram JSON of 1,000 topics cost ~0.3 s.
+    rows = Topic.objects.filter(course=course).only("slug", "content_hash", "is_active")
+    known = {t.slug: t for t in rows}
+    return [
         t
         for t in source.topics
         if t.slug not in known
         or known[t.slug].content_hash != topic_stamp(t)
         or not known[t.slug].is_active
     ]
-    if check:
-        report = preview(source, known, changed)
-        report.impact = impact_report(source, {t.slug for t in changed})
-    else:
-        rendered = dict(
-            zip((t.slug for t in changed), render_topics(changed, progress), strict=True)
-        )
-        with transaction.atomic():
-            sync_course(source, rendered, report)
-    # --check reviews the whole tree; a load only re-lints what changed (the rest was shown before).
-    report.warnings = lint_course(source, None if check else changed)
-    return report
-
-
-def preview(
-    source: CourseSource, known: dict[str, Topic], changed: list[TopicSource]
-) -> LoadReport:
-    """Count what a load would do to topics, without rendering or writing."""
-    report = LoadReport()
-    changed_slugs = {t.slug for t in changed}
-    for topic in source.topics:
-        if topic.slug not in known:
-            report.add("topics", "created")
-        elif topic.slug in changed_slugs:
-            report.add("topics", "updated")
-        else:
-            report.add("topics", "unchanged")
-    slugs = {t.slug for t in source.topics}
-    report.add("topics", "retired", sum(t.is_active and s not in slugs for s, t in known.items()))
-    return report
 
 
 def sync_course(
@@ -206,8 +193,9 @@ def sync_course(
         chapter = chapters[topic_src.chapter_slug]
         topic = topics.get(topic_src.slug)
         if topic_src.slug not in rendered:
-            # Same file bytes: only its place in the course can have changed.
-            if topic.chapter_id != chapter.pk or topic.number != topic_src.number:
+            # Same file bytes: only its place in the course, or its file's name, can differ.
+            place = (chapter.pk, topic_src.number, topic_src.path)
+            if (topic.chapter_id, topic.number, topic.source_path) != place:
                 topic.chapter, topic.number, topic.source_path = (
                     chapter,
                     topic_src.number,

@@ -37,7 +37,7 @@ class SourcedModel(models.Model):
 
 
 class Course(SourcedModel):
-    slug = models.SlugField(unique=True)
+    slug = models.SlugField(unique=True, allow_unicode=True)
     title = models.CharField(max_length=200)
     description_html = models.TextField(blank=True)
 
@@ -50,7 +50,7 @@ class Course(SourcedModel):
 
 class Chapter(SourcedModel):
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="chapters")
-    slug = models.SlugField()
+    slug = models.SlugField(allow_unicode=True)
     number = models.PositiveIntegerField()
     title = models.CharField(max_length=200)
     summary = models.TextField(blank=True)
@@ -95,7 +95,7 @@ class Topic(SourcedModel):
     # A topic's identity is its slug within the course, so it can move between chapters.
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="topics")
     chapter = models.ForeignKey(Chapter, on_delete=models.PROTECT, related_name="topics")
-    slug = models.SlugField()
+    slug = models.SlugField(allow_unicode=True)
     number = models.PositiveIntegerField()
     title = models.CharField(max_length=200)
     summary = models.TextField(blank=True)

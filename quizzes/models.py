@@ -37,6 +37,11 @@ class QuestionQuerySet(ContentQuerySet):
 class Question(models.Model):
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="questions")
     key = models.SlugField(max_length=100, help_text="Stable identity within the topic.")
+    key_authored = models.BooleanField(
+        null=True,
+        help_text="True when the key is an author's id, False when the importer chose it "
+        "(ids never name such a question); empty for rows loaded before this was recorded.",
+    )
     position = models.PositiveIntegerField()
     prompt_html = models.TextField()
     prompt_text = models.TextField(help_text="The prompt as authored, for search and matching.")

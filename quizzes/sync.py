@@ -1,12 +1,15 @@
 """Upsert a topic's knowledge-check questions, keeping each question's identity.
 
 Identity rule (documented in docs/authoring.md):
-1. A question with an `id` is the question with that key.
+1. A question with an `id` is the question whose key that id was (`key_authored`).
 2. Otherwise it is the topic's question with the same prompt text (ignoring case and spacing),
 3. else the one with the same correct-choice text, so rewording either the prompt or the
    answers keeps attempts attached — rewording both at once makes a new question.
-A matched question keeps its key even if it was an automatic one; an author adding an `id`
-to such a question renames the key in place. Unmatched old questions are retired.
+Ids and automatic keys are separate namespaces: an id never names a question whose key the
+importer chose, even when the strings are equal. That question keeps its row (and attempts)
+and moves to a fresh automatic key, and the id goes to the question that has it. A matched
+question keeps its key even if it was an automatic one; an author adding an `id` to such a
+question renames the key in place. Unmatched old questions are retired.
 Choices are identified by their text within the question; edited text is a new choice.
 """
 
@@ -48,29 +51,41 @@ def correct_key(texts: list[tuple[str, bool]]) -> str:
     return "\x1f".join(sorted(normalize(t) for t, ok in texts if ok))
 
 
+def same_prompt(src: QuestionSource, q: Question) -> bool:
+    return normalize(src.prompt) == normalize(q.prompt_text)
+
+
+def same_answer(src: QuestionSource, q: Question) -> bool:
+    return correct_key([(c.text, c.is_correct) for c in src.choices]) == correct_key(
+        [(c.text, c.is_correct) for c in q.choices.all()]
+    )
+
+
+def key_is_authored(q: Question, idless: list[QuestionSource]) -> bool:
+    """Whether `q`'s key came from an author's id (so an id may name it)."""
+    if q.key_authored is not None:
+        return q.key_authored
+    # Rows loaded before this was recorded: a key that an id-less question in the file still
+    # matches by prompt or answer was the importer's.
+    return not any(same_prompt(src, q) or same_answer(src, q) for src in idless)
+
+
 def match_questions(
     sources: list[QuestionSource], existing: list[Question]
 ) -> list[Question | None]:
     """Pair each source question with the existing row it continues, or None when new."""
-    by_key = {q.key: q for q in existing}
+    idless = [src for src in sources if not src.key]
+    by_key = {q.key: q for q in existing if key_is_authored(q, idless)}
     claimed: set[int] = set()
     matches: list[Question | None] = [None] * len(sources)
     for i, src in enumerate(sources):
         if src.key and src.key in by_key:
             matches[i] = by_key[src.key]
             claimed.add(by_key[src.key].pk)
-    explicit = {src.key for src in sources if src.key}
-    # An existing row is a fallback candidate unless some source claims its key explicitly.
-    candidates = [q for q in existing if q.pk not in claimed and q.key not in explicit]
+    candidates = [q for q in existing if q.pk not in claimed]
     # Active rows first, so a restored copy of a question does not steal from the live one.
     candidates.sort(key=lambda q: (not q.is_active, q.position))
-    for rule in (
-        lambda src, q: normalize(src.prompt) == normalize(q.prompt_text),
-        lambda src, q: (
-            correct_key([(c.text, c.is_correct) for c in src.choices])
-            == correct_key([(c.text, c.is_correct) for c in q.choices.all()])
-        ),
-    ):
+    for rule in (same_prompt, same_answer):
         for i, src in enumerate(sources):
             if matches[i] is not None:
                 continue
@@ -91,6 +106,39 @@ def new_key(prompt: str, taken: set[str]) -> str:
     return key
 
 
+def plan_keys(
+    sources: list[QuestionSource], matches: list[Question | None], existing: list[Question]
+) -> tuple[list[str], dict[int, str]]:
+    """The key of each source question, and the new key of each row whose key changes.
+
+    A row whose automatic key an id now names moves to a fresh automatic key.
+    """
+    ids = {src.key for src in sources if src.key}
+    named = {q.pk: src.key for src, q in zip(sources, matches, strict=True) if q and src.key}
+    taken = ids | {q.key for q in existing}
+    moves = {
+        q.pk: named.get(q.pk) or new_key(q.prompt_text, taken)
+        for q in existing
+        if q.key != named.get(q.pk, q.key) or (q.pk not in named and q.key in ids)
+    }
+    keys = [
+        src.key or (moves.get(q.pk, q.key) if q else new_key(src.prompt, taken))
+        for src, q in zip(sources, matches, strict=True)
+    ]
+    return keys, moves
+
+
+def move_keys(existing: list[Question], moves: dict[int, str]) -> None:
+    """Give rows their new keys; parked first, so keys can trade places in one load."""
+    rows = [q for q in existing if q.pk in moves]
+    for q in rows:
+        q.key = f"~{q.pk}"  # no id or automatic key has a "~"
+    Question.objects.bulk_update(rows, ["key"])
+    for q in rows:
+        q.key = moves[q.pk]
+    Question.objects.bulk_update(rows, ["key"])
+
+
 def sync_questions(
     topic: Topic,
     sources: list[QuestionSource],
@@ -100,9 +148,12 @@ def sync_questions(
     """Upsert `sources` as the topic's active questions; retire the rest."""
     existing = list(Question.objects.filter(topic=topic).prefetch_related("choices"))
     matches = match_questions(sources, existing)
-    taken = {q.key for q in existing} | {s.key for s in sources if s.key}
+    keys, moves = plan_keys(sources, matches, existing)
+    if moves:
+        move_keys(existing, moves)
     kept: set[int] = set()
-    for position, (src, page, question) in enumerate(zip(sources, rendered, matches, strict=True)):
+    rows = zip(sources, rendered, matches, keys, strict=True)
+    for position, (src, page, question, key) in enumerate(rows):
         values = {
             "position": position,
             "prompt_html": page.prompt_html,
@@ -113,10 +164,10 @@ def sync_questions(
             "version": src.version,
             "source_line": src.line,
             "is_active": True,
+            "key_authored": bool(src.key),
         }
         created = question is None
         if created:
-            key = src.key or new_key(src.prompt, taken)
             question = Question.objects.create(topic=topic, key=key, **values)
             report.add("questions", "created")
         else:
@@ -124,10 +175,8 @@ def sync_questions(
                 question.version != src.version
                 or not question.is_active
                 or question.position != position
-                or (src.key and question.key != src.key)
+                or question.pk in moves
             )
-            if src.key:
-                question.key = src.key
             for k, v in values.items():
                 setattr(question, k, v)
             question.save()

@@ -10,6 +10,7 @@ from courses.importer import LoadReport, load_course
 
 FIXTURE_COURSE = Path(__file__).parent / "fixtures" / "course"
 SHIPPED_CONTENT = Path(__file__).resolve().parent.parent / "content"
+SEED_TOPIC = SHIPPED_CONTENT / "02-images" / "12-base-images.md"
 
 
 def copy_fixture(tmp_path: Path, name: str = "content") -> Path:
@@ -48,6 +49,17 @@ def minimal_tree(root: Path, topics: dict[str, str] | None = None) -> Path:
     for name, text in (topics or {}).items():
         (root / "01-one" / name).write_text(text, encoding="utf-8")
     return root
+
+
+def seed_tree(root: Path, edit=lambda text: text) -> Path:
+    """A one-topic course holding the shipped seed topic, passed through `edit` first."""
+    minimal_tree(root, {"12-base-images.md": edit(SEED_TOPIC.read_text(encoding="utf-8"))})
+    return root
+
+
+def line_of(text: str, needle: str) -> int:
+    """The 1-based line of the first occurrence of `needle` in `text`."""
+    return text[: text.index(needle)].count("\n") + 1
 
 
 def load(root: Path) -> LoadReport:

@@ -141,16 +141,16 @@ def test_front_matter_bad_number(tmp_path):
     assert problems == ["content/01-one/01-a.md:2: 'number' must be a whole number, not 'two'"]
 
 
-def test_duplicate_topic_numbers(tmp_path):
-    problems = problems_for(
-        tmp_path, {"01-a.md": topic_text(3, "A"), "02-b.md": topic_text(3, "B")}
-    )
+def test_duplicate_topic_numbers_point_at_the_number_key(tmp_path):
+    """Item 12: the error named line 2 wherever `number:` was."""
+    text = "---\ntitle: {}\nsummary: S.\nnumber: 3\n---\nx\n"
+    problems = problems_for(tmp_path, {"01-a.md": text.format("A"), "02-b.md": text.format("B")})
     assert problems == [
-        "content/01-one/02-b.md:2: duplicate topic number 3: also used by content/01-one/01-a.md"
+        "content/01-one/02-b.md:4: duplicate topic number 3: also used by content/01-one/01-a.md:4"
     ]
 
 
-def test_duplicate_topic_slugs(tmp_path):
+def test_duplicate_topic_slugs_point_at_the_slug_key(tmp_path):
     problems = problems_for(
         tmp_path,
         {
@@ -159,7 +159,33 @@ def test_duplicate_topic_slugs(tmp_path):
         },
     )
     assert problems == [
-        "content/01-one/02-b.md:2: duplicate topic slug 'same': also used by content/01-one/01-a.md"
+        "content/01-one/02-b.md:4: duplicate topic slug 'same': also used by "
+        "content/01-one/01-a.md:4"
+    ]
+
+
+def test_duplicate_slug_from_a_file_name_says_so_at_line_1(tmp_path):
+    problems = problems_for(
+        tmp_path,
+        {
+            "01-a.md": topic_text(1, "A", extra_front="slug: b\n"),
+            "02-b.md": topic_text(2, "B"),
+        },
+    )
+    assert problems == [
+        "content/01-one/02-b.md:1: duplicate topic slug 'b' (from the file name: set 'slug:' to "
+        "change it): also used by content/01-one/01-a.md:4"
+    ]
+
+
+def test_duplicate_chapter_number_points_at_its_key(tmp_path):
+    root = minimal_tree(tmp_path / "content")
+    write(root, "02-two/chapter.md", "---\ntitle: Two\nnumber: 1\n---\n")
+    with pytest.raises(ContentError) as excinfo:
+        parse_course(root)
+    assert [str(p) for p in excinfo.value.problems] == [
+        "content/02-two/chapter.md:3: duplicate chapter number 1: also used by "
+        "content/01-one/chapter.md:2"
     ]
 
 

@@ -208,10 +208,32 @@ def test_topic_moved_to_another_chapter_keeps_identity(tmp_path):
     assert moved.chapter.slug == "images"
 
 
-def test_check_writes_nothing(tmp_path):
-    report = load_course(copy_fixture(tmp_path), check=True)
-    assert report.get("topics", "created") == 3
-    assert Topic.objects.count() == 0
+def add_slug(path, slug: str) -> None:
+    path.write_text(path.read_text().replace("title:", f"slug: {slug}\ntitle:", 1))
+
+
+def test_renamed_topic_file_moves_its_source_path(tmp_path):
+    """Same bytes under a new name: the row cites the file that exists (item 14)."""
+    root = copy_fixture(tmp_path)
+    add_slug(root / "01-basics" / "02-reading.md", "reading")
+    load_course(root)
+    (root / "01-basics" / "02-reading.md").rename(root / "01-basics" / "02-reading-files.md")
+    load_course(root)
+    assert Topic.objects.get(slug="reading").source_path == "content/01-basics/02-reading-files.md"
+
+
+def test_renamed_chapter_folder_moves_chapter_and_topic_paths(tmp_path):
+    root = copy_fixture(tmp_path)
+    add_slug(root / "02-images" / "chapter.md", "images")
+    load_course(root)
+    (root / "02-images").rename(root / "02-images-and-layers")
+    load_course(root)
+    assert Chapter.objects.get(slug="images").source_path == (
+        "content/02-images-and-layers/chapter.md"
+    )
+    assert Topic.objects.get(slug="layers").source_path == (
+        "content/02-images-and-layers/03-layers.md"
+    )
 
 
 def test_command_reports_counts(tmp_path):

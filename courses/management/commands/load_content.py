@@ -28,7 +28,8 @@ class Command(BaseCommand):
             action="store_true",
             help=(
                 "Validate, lint and report what would change (including the effect on "
-                "learners' answers), without writing anything."
+                "learners' answers), without writing anything: the load runs in a "
+                "transaction that is rolled back, so it fails exactly when a load would."
             ),
         )
 

@@ -1,0 +1,36 @@
+"""Slugs in any script: one pure definition for file names, authored slugs and URLs.
+
+No Django here (the parser imports it). A slug is lowercase letters of any script, digits
+and combining marks, in runs joined by single hyphens: `base-images`, `café-crème`, `日本語`.
+For ASCII input the result is exactly what the ASCII-only rule gave before, so existing
+topics keep their slugs (a slug is a topic's identity).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+# Unicode categories that make up a word: letters, digits and the marks that combine with
+# them (Python's `\w` drops marks, which would split Devanagari or Thai words apart).
+WORD_CATEGORIES = ("L", "N", "M")
+
+
+def slugify(value: str) -> str:
+    """'Café Crème' -> 'café-crème'; every run of other characters becomes one hyphen."""
+    text = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", value).lower())
+    out: list[str] = []
+    gap = False
+    for char in text:
+        if unicodedata.category(char)[0] in WORD_CATEGORIES:
+            if gap and out:
+                out.append("-")
+            out.append(char)
+            gap = False
+        else:
+            gap = True
+    return "".join(out)
+
+
+def is_slug(value: object) -> bool:
+    """True for a non-empty text that is already its own slug."""
+    return isinstance(value, str) and bool(value) and slugify(value) == value
