@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quizzes', '0002_results_indexes'),
+        ('quizzes', '0004_login_failure_count'),
     ]
 
     operations = [
