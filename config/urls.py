@@ -11,8 +11,10 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("accounts/signup/", quiz_views.signup, name="signup"),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("quiz/", include("quizzes.urls")),
     path("results/", include("quizzes.results_urls")),
+    # Learner pages of quizzes (answers under quiz/, progress) before the course pages, whose
+    # /<course>/<chapter>/ would otherwise take /<course>/progress/.
+    path("", include("quizzes.urls")),
     path("", include("courses.urls")),
 ]
 

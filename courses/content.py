@@ -19,7 +19,7 @@ from courses.content_front import MAX_PATH, check_front_matter, split_front_matt
 from courses.content_questions import fence_owners, parse_questions, split_knowledge_check
 from courses.content_yaml import CONTROL_RE, control_message
 from courses.diagrams import find_diagrams
-from courses.slugs import slugify
+from courses.slugs import RESERVED_CHAPTER_SLUGS, slugify
 from courses.sources import (
     ChapterSource,
     ChoiceSource,
@@ -139,16 +139,19 @@ def default_slug(name: str) -> str:
 # --- the tree ------------------------------------------------------------------------------
 
 
-def parse_course(root: Path) -> CourseSource:
-    """Parse the whole content tree under `root`, raising ContentError with every problem."""
+def parse_course(root: Path, base: Path | None = None) -> CourseSource:
+    """Parse the course folder `root`, raising ContentError with every problem.
+
+    Paths in problems and rows start at `base` (the content tree's root; default `root`).
+    """
     root = Path(root)
     problems: list[Problem] = []
     if not root.is_dir():
         raise ContentError([Problem(str(root), 0, "content directory does not exist")])
-    base = root.name
+    base = Path(base) if base is not None else root
 
     def rel(path: Path) -> str:
-        return str(Path(base) / path.relative_to(root))
+        return str(Path(base.name) / path.relative_to(base))
 
     def usable(path: Path) -> bool:
         found = name_problems(rel(path))
@@ -160,7 +163,7 @@ def parse_course(root: Path) -> CourseSource:
     if not course_file.is_file():
         problems.append(Problem(rel(course_file), 1, "missing course file (title, description)"))
     elif usable(course_file):
-        course = parse_course_file(course_file, rel(course_file), problems, default_slug(base))
+        course = parse_course_file(course_file, rel(course_file), problems, default_slug(root.name))
 
     for stray in sorted(root.glob("*.md")):
         if stray.name != COURSE_FILE and stray.name.lower() not in IGNORED_FILES:
@@ -176,6 +179,7 @@ def parse_course(root: Path) -> CourseSource:
 
     chapters.sort(key=lambda c: c.number)
     check_unique(chapters, "chapter", problems)
+    check_reserved(chapters, problems)
     check_unique([t for c in chapters for t in c.topics], "topic", problems)
     if problems:
         raise ContentError(problems)
@@ -251,6 +255,28 @@ def check_unique(items: list, kind: str, problems: list[Problem]) -> None:
             )
 
 
+def check_reserved(chapters: list[ChapterSource], problems: list[Problem]) -> None:
+    """A chapter may not be named like a course-level page (/<course>/progress/…)."""
+    for chapter in chapters:
+        if chapter.slug in RESERVED_CHAPTER_SLUGS:
+            derived = "" if "slug" in chapter.lines else " (from the folder name)"
+            problems.append(
+                Problem(
+                    chapter.path,
+                    chapter.lines.get("slug", 1),
+                    f"chapter slug {chapter.slug!r}{derived} is the name of a course page: "
+                    "set another 'slug:'",
+                )
+            )
+
+
+def first_paragraph(markdown: str) -> str:
+    """The description's first paragraph as one line of plain text, for the course list."""
+    paragraph = markdown.strip().split("\n\n", 1)[0]
+    text = re.sub(r"\]\([^)]*\)|[*_`#>\[\]]", "", paragraph)
+    return " ".join(text.split())
+
+
 def parse_course_file(
     file: Path, path: str, problems: list[Problem], slug: str
 ) -> CourseSource | None:
@@ -264,7 +290,17 @@ def parse_course_file(
     problems.extend(found)
     if clean is None or found:
         return None
-    return CourseSource(path, clean["title"], clean["slug"], body.strip(), digest)
+    return CourseSource(
+        path,
+        clean["title"],
+        clean["slug"],
+        body.strip(),
+        digest,
+        summary=clean["summary"] or first_paragraph(body),
+        language=clean["language"],
+        order=clean["order"],
+        lines=lines,
+    )
 
 
 def parse_chapter_file(

@@ -7,6 +7,7 @@ accepts also loads, on SQLite and PostgreSQL alike.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from courses.content_yaml import load_yaml
@@ -17,9 +18,18 @@ MAX_TITLE = 200  # Course/Chapter/Topic.title
 MAX_SLUG = 50  # Course/Chapter/Topic.slug
 MAX_PATH = 500  # source_path
 MAX_NUMBER = 2**31 - 1  # PositiveIntegerField, as PostgreSQL stores it
+MAX_LANGUAGE = 35  # Course.language
+# BCP 47 as authors write it: a language, then optional script/region/variant subtags.
+LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 
 FRONT_MATTER_KEYS = {
-    "course": {"title": True, "slug": False},
+    "course": {
+        "title": True,
+        "slug": False,
+        "summary": False,
+        "language": False,
+        "order": False,
+    },
     "chapter": {"number": True, "title": True, "slug": False, "summary": False},
     "topic": {
         "number": True,
@@ -106,7 +116,34 @@ def check_front_matter(
     if minutes is not None:
         minutes = whole_number(minutes, "minutes", 1, path, line("minutes"), problems)
     clean["minutes"] = minutes
+    if kind == "course":
+        clean["language"] = check_language(data, lines, path, problems)
+        order = data.get("order")
+        if order is not None:
+            order = whole_number(order, "order", 0, path, line("order"), problems)
+        clean["order"] = order
     return clean if len(problems) == before else None
+
+
+def check_language(data: dict, lines: dict[str, int], path: str, problems: list[Problem]) -> str:
+    """A BCP 47 tag, normalised as `de`, `pt-BR`, `zh-Hant-TW`; `en` when not given."""
+    value = data.get("language", "en")
+    if not isinstance(value, str) or not LANGUAGE_RE.match(value) or len(value) > MAX_LANGUAGE:
+        problems.append(
+            Problem(
+                path,
+                lines.get("language", 2),
+                f"'language' must be a language tag such as en, de or pt-BR, not {value!r}",
+            )
+        )
+        return "en"
+    first, *rest = value.split("-")
+    # Case conventions of BCP 47: language lower, script title, region upper.
+    tags = [
+        tag.title() if len(tag) == 4 else tag.upper() if len(tag) == 2 else tag.lower()
+        for tag in rest
+    ]
+    return "-".join([first.lower(), *tags])
 
 
 def whole_number(

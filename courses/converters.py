@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.urls import register_converter
+
 from courses.slugs import is_slug
 
 
@@ -19,3 +21,6 @@ class UnicodeSlugConverter:
 
     def to_url(self, value: str) -> str:
         return value
+
+
+register_converter(UnicodeSlugConverter, "uslug")

@@ -161,3 +161,19 @@ def retired_choices(
         for c in live
         if normalize(c.text) not in kept
     ]
+
+
+def retired_course_impact(kept_slugs: set[str]) -> list[Problem]:
+    """Active courses whose folder left the tree: retired, their learners' answers kept."""
+    found = []
+    for course in Course.objects.active().exclude(slug__in=kept_slugs):
+        n = Attempt.objects.filter(question__topic__course=course).count()
+        found.append(
+            Problem(
+                course.source_path,
+                1,
+                f"course {course.slug!r} is no longer in the tree: it will be retired "
+                f"(hidden, {plural(n, 'attempt')} kept; it comes back if its folder does)",
+            )
+        )
+    return found

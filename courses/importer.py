@@ -15,10 +15,12 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 
-from courses.content import CourseSource, Problem, TopicSource, parse_course
-from courses.impact import impact_report
+from courses.content import CourseSource, Problem, TopicSource
+from courses.content_tree import parse_content
+from courses.impact import impact_report, retired_course_impact
 from courses.lint import lint_course
 from courses.markdown import RENDERER_VERSION, render_inline, render_markdown
 from courses.models import Chapter, Course, Topic
@@ -28,6 +30,10 @@ from quizzes.sync import RenderedChoice, RenderedQuestion, sync_questions
 PARALLEL_THRESHOLD = 24
 
 Progress = Callable[[int, int], None]
+
+
+class UnknownCourse(ValueError):
+    """`load_content(course=…)` named a course the tree does not have."""
 
 
 @dataclass
@@ -46,7 +52,7 @@ class LoadReport:
 
     def summary(self) -> str:
         lines = []
-        for kind in ("chapters", "topics", "questions"):
+        for kind in ("courses", "chapters", "topics", "questions"):
             c = self.counts.get(kind, Counter())
             lines.append(
                 f"{kind.capitalize()}: {c['created']} created, {c['updated']} updated, "
@@ -109,26 +115,79 @@ def render_topics(
     return results
 
 
-def load_course(root: Path, *, check: bool = False, progress: Progress | None = None) -> LoadReport:
-    """Parse, render what changed, and sync the tree at `root`. Raises ContentError.
+def load_content(
+    root: Path,
+    *,
+    course: str | None = None,
+    check: bool = False,
+    progress: Progress | None = None,
+) -> LoadReport:
+    """Parse, render what changed, and sync every course under `root`. Raises ContentError.
 
-    With `check`, the very same load runs in a transaction that is always rolled back, so a
-    check fails exactly when a load would and counts exactly what a load would do; it also
-    reports the effect on learner data, measured before the (undone) writes.
+    All courses load in one transaction: one broken course and nothing is written. With
+    `course`, only that course is loaded and no other is touched (none is retired). With
+    `check`, the very same load runs in a transaction that is always rolled back, so a check
+    fails exactly when a load would and counts exactly what a load would do; it also reports
+    the effect on learner data, measured before the (undone) writes.
     """
-    source = parse_course(root)
-    changed = changed_topics(source)
-    rendered = dict(zip((t.slug for t in changed), render_topics(changed, progress), strict=True))
+    sources = pick_course(parse_content(root, reserved=reserved_slugs()), course)
+    changed = {source.slug: changed_topics(source) for source in sources}
+    pages = iter(render_topics([t for s in sources for t in changed[s.slug]], progress))
+    rendered = {s.slug: {t.slug: next(pages) for t in changed[s.slug]} for s in sources}
     report = LoadReport()
     with transaction.atomic():
-        if check:
-            report.impact = impact_report(source, {t.slug for t in changed})
-        sync_course(source, rendered, report)
+        for source in sources:
+            if check:
+                report.impact += impact_report(source, slugs(changed[source.slug]))
+            sync_course(source, rendered[source.slug], report)
+        if course is None:
+            if check:
+                report.impact += retired_course_impact(slugs(sources))
+            report.add("courses", "retired", retire(Course.objects.all(), slugs(sources)))
         if check:
             transaction.set_rollback(True)
-    # --check reviews the whole tree; a load only re-lints what changed (the rest was shown before).
-    report.warnings = lint_course(source, None if check else changed)
+    for source in sources:
+        # --check reviews the whole tree; a load re-lints only what changed (the rest was shown).
+        report.warnings += lint_course(source, None if check else changed[source.slug])
+        report.warnings += language_warnings(source)
     return report
+
+
+def reserved_slugs() -> set[str]:
+    """Course slugs taken by this site's configurable paths (the admin's)."""
+    return {settings.ADMIN_URL.strip("/").split("/")[0]}
+
+
+def pick_course(sources: list[CourseSource], course: str | None) -> list[CourseSource]:
+    """All courses, or only the one named (UnknownCourse lists the known ones otherwise)."""
+    if course is None:
+        return sources
+    found = [s for s in sources if s.slug == course]
+    if not found:
+        known = ", ".join(s.slug for s in sources) or "none"
+        raise UnknownCourse(f"no course {course!r} in the content tree (courses: {known})")
+    return found
+
+
+def slugs(items) -> set[str]:
+    return {item.slug for item in items}
+
+
+def language_warnings(source: CourseSource) -> list[Problem]:
+    """A course language the interface cannot speak (its text stays in English)."""
+    supported = {code.lower() for code, _ in settings.LANGUAGES}
+    tag = source.language.lower()
+    if tag in supported or tag.split("-")[0] in supported:
+        return []
+    names = ", ".join(sorted(supported))
+    return [
+        Problem(
+            source.path,
+            source.lines.get("language", 1),
+            f"warning: no interface translation for {source.language!r} (available: {names}): "
+            "buttons and messages will be in English",
+        )
+    ]
 
 
 def changed_topics(source: CourseSource) -> list[TopicSource]:
@@ -152,16 +211,27 @@ def sync_course(
     source: CourseSource, rendered: dict[str, RenderedTopic], report: LoadReport
 ) -> Course:
     """Upsert the course, its chapters and topics; retire what the files no longer have."""
-    course, _ = Course.objects.update_or_create(
-        slug=source.slug,
-        defaults={
-            "title": source.title,
-            "description_html": render_markdown(source.description).html,
-            "source_path": source.path,
-            "content_hash": source.content_hash,
-            "is_active": True,
-        },
-    )
+    values = {
+        "title": source.title,
+        "summary": source.summary,
+        "description_html": render_markdown(source.description).html,
+        "language": source.language,
+        "order": source.order,
+        "source_path": source.path,
+        "content_hash": source.content_hash,
+        "is_active": True,
+    }
+    course = Course.objects.filter(slug=source.slug).first()
+    if course is None:
+        course = Course.objects.create(slug=source.slug, **values)
+        report.add("courses", "created")
+    else:
+        changed = any(getattr(course, k) != v for k, v in values.items())
+        report.add("courses", "updated" if changed else "unchanged")
+        for k, v in values.items():
+            setattr(course, k, v)
+        # Always saved: `updated_at` is the content version page caches are keyed by.
+        course.save()
     chapters = {c.slug: c for c in Chapter.objects.filter(course=course)}
     for chapter_src in source.chapters:
         values = {

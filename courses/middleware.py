@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from courses.content import ContentError, Problem
-from courses.importer import load_course
+from courses.importer import load_content
 
 CHECK_INTERVAL = 1.0
 
@@ -71,7 +71,7 @@ class ContentReloadMiddleware:
             if current != self.seen:
                 self.seen = current
                 try:
-                    load_course(root)
+                    load_content(root)
                     self.problems = []
                 except ContentError as error:
                     self.problems = error.problems

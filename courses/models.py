@@ -7,8 +7,9 @@ so learner data that points at it stays intact.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 
 from courses.markdown import split_slots
@@ -36,16 +37,37 @@ class SourcedModel(models.Model):
         abstract = True
 
 
+class CourseQuerySet(ContentQuerySet):
+    def listed(self):
+        """Active courses in the order the course list shows them."""
+        return self.active().order_by(F("order").asc(nulls_last=True), "title", "pk")
+
+
 class Course(SourcedModel):
     slug = models.SlugField(unique=True, allow_unicode=True)
     title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True, help_text="One line for the course list.")
     description_html = models.TextField(blank=True)
+    language = models.CharField(
+        max_length=35, default="en", help_text="BCP 47 tag: the interface speaks it."
+    )
+    order = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Place in the course list (then by title)."
+    )
+    instructors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="taught_courses",
+        help_text="Staff who see this course's results (admins see every course).",
+    )
+
+    objects = CourseQuerySet.as_manager()
 
     def __str__(self) -> str:
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("courses:home")
+        return reverse("courses:course", args=[self.slug])
 
 
 class Chapter(SourcedModel):
@@ -65,7 +87,7 @@ class Chapter(SourcedModel):
         return f"Chapter {self.number}: {self.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse("courses:chapter", args=[self.slug])
+        return reverse("courses:chapter", args=[self.course.slug, self.slug])
 
 
 class TopicQuerySet(ContentQuerySet):
@@ -73,8 +95,8 @@ class TopicQuerySet(ContentQuerySet):
         """Active topics of active chapters, in reading order, with their chapter."""
         return (
             self.active()
-            .filter(chapter__is_active=True)
-            .select_related("chapter")
+            .filter(chapter__is_active=True, course__is_active=True)
+            .select_related("chapter", "course")
             .order_by("chapter__number", "number")
         )
 
@@ -116,7 +138,7 @@ class Topic(SourcedModel):
         return f"Topic {self.number}: {self.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse("courses:topic", args=[self.chapter.slug, self.slug])
+        return reverse("courses:topic", args=[self.course.slug, self.chapter.slug, self.slug])
 
     def body_parts(self) -> list[dict]:
         """The body as HTML pieces and diagrams, in page order."""

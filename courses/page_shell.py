@@ -56,17 +56,19 @@ class Shell:
     offered: list[tuple[int, list[tuple[str, str, bool]]]]
 
 
-def visitor_page(request: HttpRequest, chapter_slug: str, topic_slug: str) -> str | None:
+def visitor_page(
+    request: HttpRequest, course_slug: str, chapter_slug: str, topic_slug: str
+) -> str | None:
     """The topic page for a visitor without an account, or None when it must be rendered."""
     if request.META.get("QUERY_STRING") or request.user.is_authenticated:
         return None
     version = content_version()
     if version is None:
         return None
-    key = f"topic-shell:{version}:{topic_slug}"
+    key = f"topic-shell:{version}:{course_slug}:{topic_slug}"
     shell = shells.get_or_render(key, lambda: cache.get(key))
     if shell is None:
-        topic = find_topic(topic_slug)
+        topic = find_topic(course_slug, topic_slug)
         if topic is None:
             return None
         shell = build_shell(topic)

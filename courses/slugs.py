@@ -34,3 +34,25 @@ def slugify(value: str) -> str:
 def is_slug(value: object) -> bool:
     """True for a non-empty text that is already its own slug."""
     return isinstance(value, str) and bool(value) and slugify(value) == value
+
+
+# Slugs a course may not take: the first URL segments of the site's own pages (a course lives
+# at /<course>/). The admin's path is configurable; the importer adds its first segment.
+RESERVED_COURSE_SLUGS = frozenset(
+    {
+        "accounts",
+        "admin",
+        "favicon-ico",
+        "healthz",
+        "i18n",
+        "progress",
+        "quiz",
+        "readyz",
+        "results",
+        "review",
+        "search",
+        "static",
+    }
+)
+# Slugs a chapter may not take: the course-level pages at /<course>/<page>/.
+RESERVED_CHAPTER_SLUGS = frozenset({"progress", "review", "search"})

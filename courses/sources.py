@@ -105,6 +105,10 @@ class CourseSource:
     description: str
     content_hash: str
     chapters: list[ChapterSource] = field(default_factory=list)
+    summary: str = ""
+    language: str = "en"
+    order: int | None = None
+    lines: dict[str, int] = field(default_factory=dict)
 
     @property
     def topics(self) -> list[TopicSource]:

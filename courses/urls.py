@@ -1,19 +1,32 @@
-from django.urls import path, register_converter
+from django.urls import path
 
-from courses import views
-from courses.converters import UnicodeSlugConverter
+from courses import (
+    converters,  # noqa: F401 - registers <uslug:...>
+    legacy,
+    views,
+)
 
 app_name = "courses"
 
-register_converter(UnicodeSlugConverter, "uslug")
-
 urlpatterns = [
     path("", views.home, name="home"),
-    path("<uslug:chapter_slug>/", views.chapter_detail, name="chapter"),
-    path("<uslug:chapter_slug>/<uslug:topic_slug>/", views.topic_detail, name="topic"),
+    path("<uslug:course_slug>/", views.course_detail, name="course"),
+    path("<uslug:course_slug>/<uslug:chapter_slug>/", views.chapter_detail, name="chapter"),
     path(
-        "<uslug:chapter_slug>/<uslug:topic_slug>/diagram/<int:index>/",
+        "<uslug:course_slug>/<uslug:chapter_slug>/<uslug:topic_slug>/",
+        views.topic_detail,
+        name="topic",
+    ),
+    path(
+        "<uslug:course_slug>/<uslug:chapter_slug>/<uslug:topic_slug>/diagram/<int:index>/",
         views.diagram_fragment,
         name="diagram",
+    ),
+    # Before several courses: /<chapter>/<topic>/diagram/<n>/ (the others share patterns
+    # above and redirect from their views).
+    path(
+        "<uslug:chapter_slug>/<uslug:topic_slug>/diagram/<int:index>/",
+        legacy.diagram,
+        name="legacy-diagram",
     ),
 ]

@@ -8,7 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
-from courses import page_cache, page_shell
+from courses import legacy, page_cache, page_shell
+from courses.listing import course_list
 from courses.models import Chapter, Course, Topic
 from courses.templatetags.diagrams import deep_link, diagram_context
 from quizzes.learners import current_learner, order_seed
@@ -22,17 +23,29 @@ from quizzes.progress import (
 )
 
 
-def current_course() -> Course:
-    """The course this site serves (one content tree, one course)."""
-    course = Course.objects.active().order_by("pk").first()
-    if course is None:
-        raise Http404("No course has been loaded yet: run `manage.py load_content`.")
-    return course
+def active_course(course_slug: str) -> Course:
+    """The active course with this slug, or 404."""
+    return get_object_or_404(Course.objects.active(), slug=course_slug)
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    course = current_course()
+    """The course list; with one course, that course."""
+    courses = list(Course.objects.listed())
+    if len(courses) == 1:
+        return redirect(courses[0])
+    return render(
+        request,
+        "courses/course_list.html",
+        course_list(courses, current_learner(request)),
+    )
+
+
+@require_GET
+def course_detail(request: HttpRequest, course_slug: str) -> HttpResponse:
+    course = Course.objects.active().filter(slug=course_slug).first()
+    if course is None:
+        return legacy.redirect_chapter(course_slug)
     topics = list(Topic.objects.filter(course=course).in_order())
     learner = current_learner(request)
     statuses = topic_statuses(learner, topics) if learner else {}
@@ -51,15 +64,20 @@ def home(request: HttpRequest) -> HttpResponse:
             "chapters": list(chapters.values()),
             "progress": summarize(topics, statuses) if learner else None,
             "continue_topic": continue_topic(topics, statuses) if learner else None,
+            "courses": list(Course.objects.listed()),
         },
     )
 
 
 @require_GET
-def chapter_detail(request: HttpRequest, chapter_slug: str) -> HttpResponse:
-    course = current_course()
+def chapter_detail(request: HttpRequest, course_slug: str, chapter_slug: str) -> HttpResponse:
+    course = Course.objects.active().filter(slug=course_slug).first()
+    if course is None:
+        # /<chapter>/<topic>/ from before there were several courses.
+        return legacy.redirect_topic(course_slug, chapter_slug, request)
     chapter = get_object_or_404(Chapter.objects.active(), course=course, slug=chapter_slug)
-    topics = list(chapter.topics.active().select_related("chapter").order_by("number"))
+    chapter.course = course
+    topics = list(chapter.topics.active().select_related("chapter", "course").order_by("number"))
     learner = current_learner(request)
     statuses = topic_statuses(learner, topics) if learner else {}
     return render(
@@ -74,11 +92,10 @@ def chapter_detail(request: HttpRequest, chapter_slug: str) -> HttpResponse:
     )
 
 
-def active_topic(chapter_slug: str, topic_slug: str) -> Topic:
-    """The active topic with this slug in the current course, or 404 (in one query)."""
-    topic = page_cache.find_topic(topic_slug)
+def active_topic(course_slug: str, topic_slug: str) -> Topic:
+    """The active topic with this slug in this course, or 404 (in one query)."""
+    topic = page_cache.find_topic(course_slug, topic_slug)
     if topic is None:
-        current_course()  # says "no course loaded" when that is why
         raise Http404("No such topic.")
     return topic
 
@@ -127,11 +144,13 @@ def render_topic(
 
 
 @require_GET
-def topic_detail(request: HttpRequest, chapter_slug: str, topic_slug: str) -> HttpResponse:
-    html = page_shell.visitor_page(request, chapter_slug, topic_slug)
+def topic_detail(
+    request: HttpRequest, course_slug: str, chapter_slug: str, topic_slug: str
+) -> HttpResponse:
+    html = page_shell.visitor_page(request, course_slug, chapter_slug, topic_slug)
     if html is not None:
         return HttpResponse(html)
-    topic = active_topic(chapter_slug, topic_slug)
+    topic = active_topic(course_slug, topic_slug)
     if topic.chapter.slug != chapter_slug:
         # The topic moved to another chapter: keep old links working.
         return redirect(topic, permanent=True)
@@ -141,12 +160,12 @@ def topic_detail(request: HttpRequest, chapter_slug: str, topic_slug: str) -> Ht
 @require_GET
 @vary_on_headers("HX-Request")
 def diagram_fragment(
-    request: HttpRequest, chapter_slug: str, topic_slug: str, index: int
+    request: HttpRequest, course_slug: str, chapter_slug: str, topic_slug: str, index: int
 ) -> HttpResponse:
     """One diagram's body for htmx; plain requests go to the topic page in the same state."""
     topic = get_object_or_404(
         Topic.objects.in_order(),
-        course=current_course(),
+        course__slug=course_slug,
         slug=topic_slug,
         chapter__slug=chapter_slug,
     )

@@ -14,7 +14,8 @@ from quizzes.progress import TopicStatus, score_from_rows
 
 def check_answer(question: Question, tokens: list[str]) -> Grade:
     """Grade `tokens` (choice values from the form) for `question`; raises AnswerError."""
-    if not question.is_active or not question.topic.is_active:
+    topic = question.topic
+    if not (question.is_active and topic.is_active and topic.course.is_active):
         raise AnswerError("This question has been retired and can no longer be answered.")
     choices = [c for c in question.choices.all() if c.is_active]
     return grade_answer(

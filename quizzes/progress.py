@@ -255,13 +255,17 @@ def topic_attempts(
     }, status
 
 
-def mistakes(learner: Learner | None) -> list[dict]:
-    """Active questions the learner answered wrong at least once, with whether they fixed it."""
+def mistakes(learner: Learner | None, course) -> list[dict]:
+    """Active questions of `course` the learner answered wrong at least once, and whether
+    they fixed it."""
     if learner is None:
         return []
     rows = (
         Attempt.objects.filter(
-            learner=learner, question__is_active=True, question__topic__is_active=True
+            learner=learner,
+            question__is_active=True,
+            question__topic__is_active=True,
+            question__topic__course=course,
         )
         .values("question_id")
         .annotate(
@@ -272,7 +276,9 @@ def mistakes(learner: Learner | None) -> list[dict]:
         .filter(wrong__gt=0)
     )
     by_question = {row["question_id"]: row for row in rows}
-    questions = Question.objects.filter(pk__in=by_question).select_related("topic__chapter")
+    questions = Question.objects.filter(pk__in=by_question).select_related(
+        "topic__chapter", "topic__course"
+    )
     return sorted(
         (
             {

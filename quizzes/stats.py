@@ -303,11 +303,19 @@ class LearnerRow:
     last: datetime | None = None
 
 
-def learner_rows(learners: Sequence[Learner]) -> list[LearnerRow]:
-    """Answer counts for one page of learners, in one query."""
+def course_learners(course: Course) -> QuerySet[Learner]:
+    """Learners who answered a question of the course or marked one of its topics read."""
+    return Learner.objects.filter(
+        Q(pk__in=Attempt.objects.filter(question__topic__course=course).values("learner_id"))
+        | Q(pk__in=TopicProgress.objects.filter(topic__course=course).values("learner_id"))
+    )
+
+
+def learner_rows(learners: Sequence[Learner], course: Course) -> list[LearnerRow]:
+    """Answer counts in `course` for one page of learners, in one query."""
     rows = {learner.pk: LearnerRow(learner) for learner in learners}
     for row in (
-        Attempt.objects.filter(learner_id__in=rows)
+        Attempt.objects.filter(learner_id__in=rows, question__topic__course=course)
         .values("learner_id")
         .annotate(
             n=Count("id"),
@@ -322,10 +330,10 @@ def learner_rows(learners: Sequence[Learner]) -> list[LearnerRow]:
     return list(rows.values())
 
 
-def learner_answers(learner: Learner) -> QuerySet[Attempt]:
-    """Every answer the learner gave, oldest first, with the question and picked choices."""
+def learner_answers(learner: Learner, course: Course) -> QuerySet[Attempt]:
+    """Every answer the learner gave in `course`, oldest first, with question and picks."""
     return (
-        Attempt.objects.filter(learner=learner)
+        Attempt.objects.filter(learner=learner, question__topic__course=course)
         .select_related("question__topic__chapter")
         .prefetch_related("choices")
         .order_by("created_at", "pk")

@@ -1,12 +1,17 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
+from courses import converters  # noqa: F401 - registers <uslug:...>
 from quizzes import views
 
 app_name = "quizzes"
 
 urlpatterns = [
-    path("answer/<int:question_id>/", views.answer, name="answer"),
-    path("question/<int:question_id>/retry/", views.retry, name="retry"),
-    path("read/<int:topic_id>/", views.mark_read, name="mark-read"),
-    path("progress/", views.progress_detail, name="progress"),
+    path("quiz/answer/<int:question_id>/", views.answer, name="answer"),
+    path("quiz/question/<int:question_id>/retry/", views.retry, name="retry"),
+    path("quiz/read/<int:topic_id>/", views.mark_read, name="mark-read"),
+    # Where "My progress" was before there were several courses.
+    path("quiz/progress/", RedirectView.as_view(pattern_name="quizzes:progress", permanent=True)),
+    path("progress/", views.progress_list, name="progress"),
+    path("<uslug:course_slug>/progress/", views.progress_detail, name="course-progress"),
 ]

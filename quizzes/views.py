@@ -12,8 +12,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 
 from courses import page_cache
-from courses.models import Topic
-from courses.views import current_course, render_topic
+from courses.listing import course_list
+from courses.models import Course, Topic
+from courses.views import active_course, render_topic
 from quizzes.answers import check_answer, record_and_score
 from quizzes.forms import AnswerForm, SignupForm
 from quizzes.grading import AnswerError
@@ -97,7 +98,8 @@ def answer(request: HttpRequest, question_id: int) -> HttpResponse:
     try:
         grade = check_answer(question, form.tokens)
     except AnswerError as error:
-        gone = not (question.is_active and question.topic.is_active)
+        topic = question.topic
+        gone = not (question.is_active and topic.is_active and topic.course.is_active)
         status = 410 if gone else 400
         return question_response(
             request, question, error=str(error), status=status, topic_question_ids=ids
@@ -133,7 +135,10 @@ def retry(request: HttpRequest, question_id: int) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def mark_read(request: HttpRequest, topic_id: int) -> HttpResponse:
     """Mark a topic without questions as read."""
-    topic = get_object_or_404(Topic.objects.active().select_related("chapter"), pk=topic_id)
+    topic = get_object_or_404(
+        Topic.objects.active().filter(course__is_active=True).select_related("chapter", "course"),
+        pk=topic_id,
+    )
     learner = learner_for_answer(request)
     TopicProgress.objects.get_or_create(
         learner=learner, topic=topic, defaults={"read_at": timezone.now()}
@@ -145,11 +150,25 @@ def mark_read(request: HttpRequest, topic_id: int) -> HttpResponse:
 
 
 @require_GET
-def progress_detail(request: HttpRequest) -> HttpResponse:
-    """My progress: each topic's status and first-try score, and my mistakes."""
-    course = current_course()
+def progress_list(request: HttpRequest) -> HttpResponse:
+    """My progress in every course (with one course: that course's progress)."""
+    courses = list(Course.objects.listed())
+    if len(courses) == 1:
+        return redirect("quizzes:course-progress", courses[0].slug)
+    context = course_list(courses, current_learner(request))
+    return render(request, "quizzes/progress_list.html", {**context, "courses": courses})
+
+
+@require_GET
+def progress_detail(request: HttpRequest, course_slug: str) -> HttpResponse:
+    """My progress in one course: each topic's status and first-try score, and my mistakes."""
+    course = active_course(course_slug)
     learner = current_learner(request)
-    context = {"course": course, "mistakes": mistakes(learner)}
+    context = {
+        "course": course,
+        "mistakes": mistakes(learner, course),
+        "courses": list(Course.objects.listed()),
+    }
     return render(
         request, "quizzes/progress_detail.html", {**context, **course_progress(learner, course)}
     )

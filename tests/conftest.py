@@ -3,7 +3,7 @@ import os
 import pytest
 from django.core.cache import cache
 
-from tests.factories import FIXTURE_COURSE, SHIPPED_CONTENT, load
+from tests.factories import FIXTURE_COURSE, SEED_COURSE, load
 
 # Playwright's sync API runs an event loop in this thread; Django's async guard would refuse
 # the ORM calls that live_server tests make around it.
@@ -25,7 +25,7 @@ def fixture_course(db):
 @pytest.fixture
 def seed_course(db):
     """The shipped content/ (the seed topic), loaded."""
-    load(SHIPPED_CONTENT)
+    load(SEED_COURSE)
 
 
 @pytest.fixture(scope="session")

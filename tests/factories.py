@@ -6,11 +6,13 @@ import shutil
 import textwrap
 from pathlib import Path
 
-from courses.importer import LoadReport, load_course
+from courses.importer import LoadReport, load_content
 
 FIXTURE_COURSE = Path(__file__).parent / "fixtures" / "course"
 SHIPPED_CONTENT = Path(__file__).resolve().parent.parent / "content"
-SEED_TOPIC = SHIPPED_CONTENT / "02-images" / "12-base-images.md"
+# The shipped course with the seed topic ("Base Images"), loaded on its own.
+SEED_COURSE = SHIPPED_CONTENT / "containers"
+SEED_TOPIC = SEED_COURSE / "02-images" / "12-base-images.md"
 
 
 def copy_fixture(tmp_path: Path, name: str = "content") -> Path:
@@ -63,7 +65,7 @@ def line_of(text: str, needle: str) -> int:
 
 
 def load(root: Path) -> LoadReport:
-    return load_course(root)
+    return load_content(root)
 
 
 def question_form(html: str, question) -> tuple[str, list[str]]:

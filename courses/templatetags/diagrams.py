@@ -26,7 +26,7 @@ def diagram_context(request: HttpRequest, topic: Topic, diagram: dict, index: in
             **spectrum.build_state(diagram, params, index),
             "page_url": topic.get_absolute_url(),
             "fragment_url": reverse(
-                "courses:diagram", args=[topic.chapter.slug, topic.slug, index]
+                "courses:diagram", args=[topic.course.slug, topic.chapter.slug, topic.slug, index]
             ),
         }
     return context

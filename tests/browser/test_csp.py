@@ -8,7 +8,7 @@ from quizzes.models import Question
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-TOPIC = reverse("courses:topic", args=["images", "base-images"])
+TOPIC = reverse("courses:topic", args=["containers", "images", "base-images"])
 # Recorded from the start of every document, before any of the page's own scripts run.
 RECORD_VIOLATIONS = """
 window.__cspViolations = [];

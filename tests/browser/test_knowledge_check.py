@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from quizzes.models import Attempt, Question
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-TOPIC = reverse("courses:topic", args=["images", "base-images"])
+TOPIC = reverse("courses:topic", args=["containers", "images", "base-images"])
 
 
 def choice_text(question: Question, *, correct: bool) -> str:

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-TOPIC = reverse("courses:topic", args=["images", "base-images"])
+TOPIC = reverse("courses:topic", args=["containers", "images", "base-images"])
 PICKS = {"static-binary": "No", "needs-shell": "No", "glibc-only": "Yes", "debug-containers": "Yes"}
 
 

@@ -10,7 +10,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_topic_page_renders_in_browser(live_server, page, seed_course):
-    page.goto(live_server.url + reverse("courses:topic", args=["images", "base-images"]))
+    page.goto(
+        live_server.url + reverse("courses:topic", args=["containers", "images", "base-images"])
+    )
     assert page.locator("h1").inner_text() == "Base Images"
     page.get_by_role("navigation", name="On this page").get_by_role(
         "link", name="Full vs Slim"

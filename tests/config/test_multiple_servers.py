@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 
 from quizzes.models import Question
-from tests.factories import FIXTURE_COURSE, SHIPPED_CONTENT, load
+from tests.factories import FIXTURE_COURSE, SEED_COURSE, load
 from tests.servers import Server, running_servers, server_env, shared_database_url
 
 pytestmark = [
@@ -82,7 +82,7 @@ def first_try_scores(html: str) -> list[str]:
 
 def test_an_answer_given_on_one_server_shows_in_progress_on_the_other(servers):
     """Answer a question on A (non-JS form post); B's progress page counts it."""
-    load(SHIPPED_CONTENT)
+    load(SEED_COURSE)
     User.objects.create_user("ada", password=PASSWORD)
     a, b = servers
     cookies = SimpleCookie()
@@ -95,7 +95,7 @@ def test_an_answer_given_on_one_server_shows_in_progress_on_the_other(servers):
     assert "—" in first_try_scores(progress)  # nothing answered yet
     assert not any(score.startswith("1 of") for score in first_try_scores(progress))
 
-    _, _, topic = a.request("GET", "/images/base-images/", cookies)
+    _, _, topic = a.request("GET", "/containers/images/base-images/", cookies)
     question_id = int(re.search(r'action="/quiz/answer/(\d+)/"', topic).group(1))
     nonce = re.search(r'name="nonce" value="([0-9a-f]+)"', topic).group(1)
     question = Question.objects.get(pk=question_id)

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def topic_response(client, seed_course):
-    return client.get(reverse("courses:topic", args=["images", "base-images"]))
+    return client.get(reverse("courses:topic", args=["containers", "images", "base-images"]))
 
 
 def csp_directives(header: str) -> dict[str, list[str]]:

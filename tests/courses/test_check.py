@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from courses.content import ContentError
 from courses.content_front import MAX_NUMBER, MAX_PATH, MAX_SLUG, MAX_TITLE
 from courses.content_questions import MAX_QUESTION_ID
-from courses.importer import load_course
+from courses.importer import load_content
 from courses.models import Chapter, Course, Topic
 from quizzes.models import Choice, Question
 from tests.factories import copy_fixture, seed_tree
@@ -25,7 +25,7 @@ def counts(report) -> dict:
 def test_check_on_an_empty_database_counts_what_a_load_creates(tmp_path):
     """Item 15: the check said "0 created" for chapters and questions."""
     root = copy_fixture(tmp_path)
-    report = load_course(root, check=True)
+    report = load_content(root, check=True)
     assert (
         report.get("chapters", "created"),
         report.get("topics", "created"),
@@ -34,19 +34,19 @@ def test_check_on_an_empty_database_counts_what_a_load_creates(tmp_path):
 
 
 def test_check_writes_nothing(tmp_path):
-    load_course(copy_fixture(tmp_path), check=True)
+    load_content(copy_fixture(tmp_path), check=True)
     assert (Course.objects.count(), Chapter.objects.count(), Topic.objects.count()) == (0, 0, 0)
     assert (Question.objects.count(), Choice.objects.count()) == (0, 0)
 
 
 def test_check_counts_equal_the_load_after_an_edit(tmp_path):
     root = copy_fixture(tmp_path)
-    load_course(root)
+    load_content(root)
     hello = root / "01-basics" / "01-hello.md"
     hello.write_text(hello.read_text().replace("Starts a container", "Runs a container"))
     (root / "01-basics" / "02-reading.md").unlink()
-    checked = counts(load_course(root, check=True))
-    assert checked == counts(load_course(root))
+    checked = counts(load_content(root, check=True))
+    assert checked == counts(load_content(root))
     assert checked["questions"]["updated"] == 1
 
 
@@ -77,7 +77,7 @@ def test_check_and_load_fail_alike_with_path_and_line(tmp_path, old, new):
         call_command("load_content", str(root), "--check", stdout=StringIO(), stderr=err)
     assert err.getvalue().startswith("content/01-one/12-base-images.md:")
     with pytest.raises(ContentError):
-        load_course(root)
+        load_content(root)
     assert Topic.objects.count() == 0
 
 

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from courses.content import ContentError, parse_course
-from courses.importer import load_course
+from courses.importer import load_content
 from tests.factories import SEED_TOPIC, copy_fixture
 
 pytestmark = pytest.mark.django_db
@@ -100,7 +100,7 @@ def tree(tmp_path):
     """The fixture course with the seed topic added, loaded: edits then meet stored rows."""
     root = copy_fixture(tmp_path)
     shutil.copy(SEED_TOPIC, root / FILES[0])
-    load_course(root)
+    load_content(root)
     return root
 
 
@@ -122,9 +122,9 @@ def test_mutated_content_gives_content_errors_and_check_agrees_with_load(tree, n
     path.write_bytes(data)
     try:
         parsed = outcome(lambda: parse_course(tree))
-        checked = outcome(lambda: load_course(tree, check=True))
+        checked = outcome(lambda: load_content(tree, check=True))
         with transaction.atomic():
-            loaded = outcome(lambda: load_course(tree))
+            loaded = outcome(lambda: load_content(tree))
             transaction.set_rollback(True)
     finally:
         path.write_bytes(original)

@@ -7,8 +7,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from courses.content import ContentError
-from courses.importer import load_course
-from courses.models import Chapter, Topic
+from courses.importer import load_content
+from courses.models import Chapter, Course, Topic
 from quizzes.models import Attempt, Choice, Learner, Question
 from tests.factories import SHIPPED_CONTENT, copy_fixture, minimal_tree, topic_text, write
 
@@ -44,7 +44,7 @@ def record_attempt(question: Question) -> Attempt:
 
 
 def test_first_load_creates_everything(tmp_path):
-    report = load_course(copy_fixture(tmp_path))
+    report = load_content(copy_fixture(tmp_path))
     assert report.get("chapters", "created") == 2
     assert report.get("topics", "created") == 3
     assert report.get("questions", "created") == 3
@@ -55,9 +55,9 @@ def test_first_load_creates_everything(tmp_path):
 
 def test_second_load_is_idempotent(tmp_path):
     root = copy_fixture(tmp_path)
-    load_course(root)
+    load_content(root)
     before = list(Topic.objects.values_list("pk", "updated_at"))
-    report = load_course(root)
+    report = load_content(root)
     assert report.get("topics", "unchanged") == 3
     assert report.get("topics", "updated") == 0
     assert list(Topic.objects.values_list("pk", "updated_at")) == before
@@ -65,20 +65,20 @@ def test_second_load_is_idempotent(tmp_path):
 
 def test_only_changed_file_is_rerendered(tmp_path):
     root = copy_fixture(tmp_path)
-    load_course(root)
+    load_content(root)
     path = root / "01-basics" / "02-reading.md"
     path.write_text(path.read_text() + "\nOne more line.\n")
-    report = load_course(root)
+    report = load_content(root)
     assert (report.get("topics", "updated"), report.get("topics", "unchanged")) == (1, 2)
     assert "One more line." in Topic.objects.get(slug="reading").body_html
 
 
 def test_removed_topic_is_retired_not_deleted(tmp_path):
     root = copy_fixture(tmp_path)
-    load_course(root)
+    load_content(root)
     attempt = record_attempt(Question.objects.get(key="run"))
     (root / "01-basics" / "01-hello.md").unlink()
-    report = load_course(root)
+    report = load_content(root)
     assert report.get("topics", "retired") == 1
     topic = Topic.objects.get(slug="hello")
     assert not topic.is_active
@@ -87,25 +87,25 @@ def test_removed_topic_is_retired_not_deleted(tmp_path):
 
 def test_restored_topic_comes_back_with_its_questions(tmp_path):
     root = copy_fixture(tmp_path)
-    load_course(root)
+    load_content(root)
     path = root / "01-basics" / "01-hello.md"
     text = path.read_text()
     question = Question.objects.get(key="run")
     path.unlink()
-    load_course(root)
+    load_content(root)
     path.write_text(text)
-    load_course(root)
+    load_content(root)
     assert Topic.objects.get(slug="hello").is_active
     assert Question.objects.get(key="run").pk == question.pk
 
 
 def test_removed_chapter_is_retired(tmp_path):
     root = copy_fixture(tmp_path)
-    load_course(root)
+    load_content(root)
     for f in (root / "02-images").iterdir():
         f.unlink()
     (root / "02-images").rmdir()
-    report = load_course(root)
+    report = load_content(root)
     assert report.get("chapters", "retired") == 1
     assert not Chapter.objects.get(slug="images").is_active
     assert not Topic.objects.get(slug="layers").is_active
@@ -113,12 +113,12 @@ def test_removed_chapter_is_retired(tmp_path):
 
 def test_error_leaves_database_untouched(tmp_path):
     root = copy_fixture(tmp_path)
-    load_course(root)
+    load_content(root)
     snapshot = list(Topic.objects.values_list("pk", "title", "body_html", "is_active"))
     write(root, "01-basics/01-hello.md", topic_text(1, "Changed title"))
     write(root, "01-basics/09-broken.md", "no front matter\n")
     with pytest.raises(ContentError):
-        load_course(root)
+        load_content(root)
     assert list(Topic.objects.values_list("pk", "title", "body_html", "is_active")) == snapshot
 
 
@@ -138,14 +138,14 @@ def test_error_during_write_rolls_back(tmp_path, monkeypatch):
     original = importer.sync_questions
     monkeypatch.setattr(importer, "sync_questions", failing)
     with pytest.raises(RuntimeError):
-        load_course(root)
+        load_content(root)
     assert Topic.objects.count() == 0
     assert Question.objects.count() == 0
 
 
 def test_question_identity_survives_reword_and_reorder(tmp_path):
     root = minimal_tree(tmp_path / "content", {"01-a.md": topic_text(questions=QUESTIONS)})
-    load_course(root)
+    load_content(root)
     layer = Question.objects.get(prompt_text="What is a layer?")
     runtimes = Question.objects.get(prompt_text="Which are runtimes?")
     attempt = record_attempt(layer)
@@ -157,7 +157,7 @@ def test_question_identity_survives_reword_and_reorder(tmp_path):
         + reordered[1].split("?", 1)[1]
     )
     write(root, "01-one/01-a.md", topic_text(questions=reworded))
-    report = load_course(root)
+    report = load_content(root)
     assert report.get("questions", "created") == 0
     assert report.get("questions", "retired") == 0
     layer.refresh_from_db()
@@ -172,14 +172,14 @@ def test_question_identity_survives_reword_and_reorder(tmp_path):
 def test_explicit_id_keeps_identity_through_full_rewrite(tmp_path):
     questions = "### Old?\n<!-- id: keep -->\n- [x] a\n- [ ] b\n"
     root = minimal_tree(tmp_path / "content", {"01-a.md": topic_text(questions=questions)})
-    load_course(root)
+    load_content(root)
     pk = Question.objects.get(key="keep").pk
     write(
         root,
         "01-one/01-a.md",
         topic_text(questions="### New?\n<!-- id: keep -->\n- [x] c\n- [ ] d\n"),
     )
-    load_course(root)
+    load_content(root)
     question = Question.objects.get(pk=pk)
     assert question.prompt_text == "New?"
     assert sorted(question.choices.active().values_list("text", flat=True)) == ["c", "d"]
@@ -190,19 +190,19 @@ def test_explicit_id_keeps_identity_through_full_rewrite(tmp_path):
 
 def test_removed_question_is_retired(tmp_path):
     root = minimal_tree(tmp_path / "content", {"01-a.md": topic_text(questions=QUESTIONS)})
-    load_course(root)
+    load_content(root)
     write(root, "01-one/01-a.md", topic_text(questions=QUESTIONS.split("### Which")[0]))
-    report = load_course(root)
+    report = load_content(root)
     assert report.get("questions", "retired") == 1
     assert not Question.objects.get(prompt_text="Which are runtimes?").is_active
 
 
 def test_topic_moved_to_another_chapter_keeps_identity(tmp_path):
     root = copy_fixture(tmp_path)
-    load_course(root)
+    load_content(root)
     topic = Topic.objects.get(slug="reading")
     (root / "01-basics" / "02-reading.md").rename(root / "02-images" / "02-reading.md")
-    load_course(root)
+    load_content(root)
     moved = Topic.objects.get(slug="reading")
     assert moved.pk == topic.pk
     assert moved.chapter.slug == "images"
@@ -216,18 +216,18 @@ def test_renamed_topic_file_moves_its_source_path(tmp_path):
     """Same bytes under a new name: the row cites the file that exists (item 14)."""
     root = copy_fixture(tmp_path)
     add_slug(root / "01-basics" / "02-reading.md", "reading")
-    load_course(root)
+    load_content(root)
     (root / "01-basics" / "02-reading.md").rename(root / "01-basics" / "02-reading-files.md")
-    load_course(root)
+    load_content(root)
     assert Topic.objects.get(slug="reading").source_path == "content/01-basics/02-reading-files.md"
 
 
 def test_renamed_chapter_folder_moves_chapter_and_topic_paths(tmp_path):
     root = copy_fixture(tmp_path)
     add_slug(root / "02-images" / "chapter.md", "images")
-    load_course(root)
+    load_content(root)
     (root / "02-images").rename(root / "02-images-and-layers")
-    load_course(root)
+    load_content(root)
     assert Chapter.objects.get(slug="images").source_path == (
         "content/02-images-and-layers/chapter.md"
     )
@@ -261,9 +261,13 @@ def test_command_check_option(tmp_path):
 
 
 def test_shipped_content_loads_clean():
-    report = load_course(SHIPPED_CONTENT)
-    assert report.get("topics", "created") == 1
+    """Two courses: the containers course with the seed topic, and a short one in German."""
+    report = load_content(SHIPPED_CONTENT)
+    assert report.get("courses", "created") == 2
+    assert report.get("topics", "created") == 3
+    assert Course.objects.get(slug="git-grundlagen").language == "de"
     topic = Topic.objects.get(slug="base-images")
+    assert topic.course.slug == "containers"
     assert (topic.chapter.number, topic.number) == (2, 12)
     assert Question.objects.filter(topic=topic, is_active=True).count() == 4
     assert [t["id"] for t in topic.diagrams[0]["tiers"]] == [

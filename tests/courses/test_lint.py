@@ -155,20 +155,20 @@ def test_missing_explanation():
 def test_the_seed_course_has_no_warnings():
     """The shipped course is the example authors copy: it passes its own lint."""
     from courses.content import parse_course
-    from tests.factories import SHIPPED_CONTENT
+    from tests.factories import SEED_COURSE
 
-    assert [str(w) for w in lint_course(parse_course(SHIPPED_CONTENT))] == []
+    assert [str(w) for w in lint_course(parse_course(SEED_COURSE))] == []
 
 
 @pytest.mark.django_db
 def test_a_load_lints_only_changed_topics_and_check_lints_all(tmp_path):
     """Re-loading unchanged files repeats no warnings; --check always reviews the whole tree."""
-    from courses.importer import load_course
+    from courses.importer import load_content
     from tests.factories import minimal_tree
 
     root = minimal_tree(
         tmp_path / "content", {"01-a.md": topic_text(questions="### Q\n- [x] a\n- [ ] b\n")}
     )
-    assert any("explanation" in str(w) for w in load_course(root).warnings)
-    assert load_course(root).warnings == []
-    assert any("explanation" in str(w) for w in load_course(root, check=True).warnings)
+    assert any("explanation" in str(w) for w in load_content(root).warnings)
+    assert load_content(root).warnings == []
+    assert any("explanation" in str(w) for w in load_content(root, check=True).warnings)

@@ -7,7 +7,7 @@ from courses import middleware
 from tests.factories import copy_fixture
 
 pytestmark = pytest.mark.django_db
-TOPIC = "/basics/hello/"
+TOPIC = "/fixture/basics/hello/"
 RELOAD = "courses.middleware.ContentReloadMiddleware"
 
 

@@ -19,7 +19,7 @@ from quizzes.progress import question_state
 from tests.factories import answer, copy_fixture, load, minimal_tree, topic_text, write
 
 pytestmark = pytest.mark.django_db
-SEED_URL = "/images/base-images/"
+SEED_URL = "/containers/images/base-images/"
 
 
 def test_prerendered_form_matches_the_template(seed_course):
@@ -40,7 +40,7 @@ def test_reimported_text_shows_at_once(client, tmp_path):
     """Editing a topic and loading again changes the page: no stale cache."""
     root = minimal_tree(tmp_path / "content", {"01-a.md": topic_text(body="Old words.")})
     load(root)
-    url = reverse("courses:topic", args=["one", "a"])
+    url = reverse("courses:topic", args=["course", "one", "a"])
     assert "Old words." in client.get(url).content.decode()
     write(root, "01-one/01-a.md", topic_text(body="New words."))
     load(root)
@@ -53,7 +53,7 @@ def test_new_neighbour_shows_after_reimport(client, tmp_path):
     """The pager's links follow a re-import that adds a topic after this one."""
     root = minimal_tree(tmp_path / "content", {"01-a.md": topic_text(number=1)})
     load(root)
-    url = reverse("courses:topic", args=["one", "a"])
+    url = reverse("courses:topic", args=["course", "one", "a"])
     assert 'rel="next"' not in client.get(url).content.decode()
     write(root, "01-one/02-b.md", topic_text(number=2, title="Bee"))
     load(root)
@@ -73,7 +73,7 @@ def test_diagram_state_from_the_query_string_is_not_cached(client, seed_course):
 def test_warm_topic_page_costs_one_query(client, tmp_path, django_assert_num_queries):
     """Once cached, an anonymous topic page reads only the topic row."""
     load(copy_fixture(tmp_path))
-    url = reverse("courses:topic", args=["basics", "hello"])
+    url = reverse("courses:topic", args=["fixture", "basics", "hello"])
     client.get(url)
     with django_assert_num_queries(1):
         client.get(url)
@@ -97,7 +97,7 @@ def visitor_request(path: str):
 def test_visitor_page_matches_the_rendered_page(seed_course):
     """The cached whole page for visitors is the page the view renders, markers filled in."""
     topic = Topic.objects.select_related("course", "chapter").get(slug="base-images")
-    fast = page_shell.visitor_page(visitor_request(SEED_URL), "images", "base-images")
+    fast = page_shell.visitor_page(visitor_request(SEED_URL), "containers", "images", "base-images")
     slow = render_topic(visitor_request(SEED_URL), topic).content.decode()
     assert fast is not None
     assert normalized(fast) == normalized(slow)
@@ -115,7 +115,7 @@ def test_learner_page_matches_the_rendered_page(client, seed_course):
         request.COOKIES[visitors.COOKIE] = client.cookies[visitors.COOKIE].value
         return request
 
-    fast = page_shell.visitor_page(learner_request(), "images", "base-images")
+    fast = page_shell.visitor_page(learner_request(), "containers", "images", "base-images")
     slow = render_topic(learner_request(), topic).content.decode()
     assert fast is not None
     assert "Not quite." in fast

@@ -10,12 +10,12 @@ from courses.content import parse_course
 from courses.markdown import RENDERER_CLASSES, render_markdown, split_slots
 from courses.spectrum import build_state
 from quizzes.models import Question
-from tests.factories import SHIPPED_CONTENT
+from tests.factories import SEED_COURSE
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 TEMPLATE_ID_RE = re.compile(r'\bid="([^"]*)"')
 EXPRESSION_RE = re.compile(r"\{\{\s*([\w.]+)\s*\}\}")
-SPECTRUM = parse_course(SHIPPED_CONTENT).topics[0].diagrams[0].data
+SPECTRUM = parse_course(SEED_COURSE).topics[0].diagrams[0].data
 # Template expressions whose value starts with a fixed text the app decides, by the real code.
 FIXED_HEADS = {
     "question.anchor": Question(key="").anchor,

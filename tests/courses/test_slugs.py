@@ -115,17 +115,19 @@ def internal_links(html: str) -> list[str]:
 
 
 def test_unicode_topic_is_served(client, unicode_course):
-    url = reverse("courses:topic", args=["画像", "café-crème-images"])
+    url = reverse("courses:topic", args=["course", "画像", "café-crème-images"])
     response = client.get(url)
     assert response.status_code == 200
     assert "The base-image spectrum" in response.content.decode()
 
 
 def test_links_on_a_unicode_topic_page_resolve(client, unicode_course):
-    html = client.get(reverse("courses:topic", args=["画像", "café-crème-images"])).content.decode()
+    html = client.get(
+        reverse("courses:topic", args=["course", "画像", "café-crème-images"])
+    ).content.decode()
     links = internal_links(html)
-    assert reverse("courses:chapter", args=["画像"]) in links
-    assert reverse("courses:topic", args=["画像", "日本語"]) in links  # the next topic
+    assert reverse("courses:chapter", args=["course", "画像"]) in links
+    assert reverse("courses:topic", args=["course", "画像", "日本語"]) in links  # the next topic
     assert any("/diagram/0/" in link for link in links)
     for link in links:
         assert resolve(unquote(urlsplit(link).path))
@@ -134,9 +136,9 @@ def test_links_on_a_unicode_topic_page_resolve(client, unicode_course):
 
 
 def test_home_and_chapter_link_to_unicode_topics(client, unicode_course):
-    home = client.get(reverse("courses:home")).content.decode()
-    chapter = client.get(reverse("courses:chapter", args=["画像"])).content.decode()
-    topic = reverse("courses:topic", args=["画像", "日本語"])
+    home = client.get(reverse("courses:course", args=["course"])).content.decode()
+    chapter = client.get(reverse("courses:chapter", args=["course", "画像"])).content.decode()
+    topic = reverse("courses:topic", args=["course", "画像", "日本語"])
     assert topic in internal_links(home)
     assert topic in internal_links(chapter)
 
@@ -150,5 +152,5 @@ def test_answering_on_a_unicode_topic_comes_back_to_it(client, unicode_course):
     question = Question.objects.filter(topic__slug="café-crème-images").first()
     response = answer(client, question, htmx=False)
     assert response.status_code == 302
-    assert unquote(response["Location"]).startswith("/画像/café-crème-images/")
+    assert unquote(response["Location"]).startswith("/course/画像/café-crème-images/")
     assert client.get(response["Location"]).status_code == 200

@@ -13,8 +13,8 @@ from courses import spectrum
 from courses.content import ContentError, parse_course
 from tests.factories import load, minimal_tree, topic_text
 
-TOPIC = reverse("courses:topic", args=["images", "base-images"])
-FRAGMENT = reverse("courses:diagram", args=["images", "base-images", 0])
+TOPIC = reverse("courses:topic", args=["containers", "images", "base-images"])
+FRAGMENT = reverse("courses:diagram", args=["containers", "images", "base-images", 0])
 HTMX = {"HX-Request": "true"}
 
 TIER = """\
@@ -335,7 +335,7 @@ def test_fragment_without_htmx_redirects_to_the_page(client, seed_course):
 
 @pytestmark_db
 def test_fragment_for_missing_diagram_is_404(client, seed_course):
-    url = reverse("courses:diagram", args=["images", "base-images", 3])
+    url = reverse("courses:diagram", args=["containers", "images", "base-images", 3])
     assert client.get(url, headers=HTMX).status_code == 404
 
 
@@ -345,9 +345,9 @@ def test_diagram_adds_no_queries(client, tmp_path, django_assert_max_num_queries
     topics = {"01-a.md": fence(body), "02-b.md": topic_text(number=2, title="B")}
     load(minimal_tree(tmp_path / "content", topics))
     with CaptureQueriesContext(connection) as plain:
-        assert client.get(reverse("courses:topic", args=["one", "b"])).status_code == 200
+        assert client.get(reverse("courses:topic", args=["course", "one", "b"])).status_code == 200
     with django_assert_max_num_queries(len(plain)):
-        response = client.get(reverse("courses:topic", args=["one", "a"]) + "?tier=small")
+        response = client.get(reverse("courses:topic", args=["course", "one", "a"]) + "?tier=small")
     assert selected_tier(response.content.decode()) == ["small"]
 
 
@@ -362,7 +362,9 @@ def test_two_spectra_on_one_page_do_not_clash(client, tmp_path):
     body = "title: T\n" + AXIS + two_tiers()
     text = topic_text(body=f"```spectrum\n{body}```\n\nBetween.\n\n```spectrum\n{body}```")
     load(minimal_tree(tmp_path / "content", {"01-a.md": text}))
-    html = client.get(reverse("courses:topic", args=["one", "a"]) + "?d1-tier=small").content
+    html = client.get(
+        reverse("courses:topic", args=["course", "one", "a"]) + "?d1-tier=small"
+    ).content
     html = html.decode()
     ids = re.findall(r' id="([^"]+)"', html)
     assert len(ids) == len(set(ids))

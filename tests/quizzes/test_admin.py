@@ -99,7 +99,7 @@ def test_content_is_read_only_with_its_source(admin_client, data):
 
 def test_admin_index_links_the_results_dashboard(admin_client, data):
     html = admin_client.get(reverse("admin:index")).content.decode()
-    assert f'href="{reverse("results:topics")}"' in html
+    assert f'href="{reverse("results:courses")}"' in html
 
 
 def test_attempt_changelist_queries_do_not_grow(admin_client, seed_course):

@@ -10,10 +10,10 @@ from django.urls import reverse
 from quizzes.answers import check_answer, record_and_score
 from quizzes.models import Attempt, Learner, Question
 from quizzes.progress import topic_score
-from tests.factories import SHIPPED_CONTENT, answer, load, question_form, tokens
+from tests.factories import SEED_COURSE, answer, load, question_form, tokens
 
 pytestmark = pytest.mark.django_db
-TOPIC_URL = "/images/base-images/"
+TOPIC_URL = "/containers/images/base-images/"
 
 
 @pytest.fixture
@@ -140,7 +140,7 @@ def test_missing_nonce(client, question):
 def reload_seed(tmp_path, edit) -> None:
     """Re-import a copy of the shipped content with `edit` applied to the seed topic's text."""
     root = tmp_path / "content"
-    shutil.copytree(SHIPPED_CONTENT, root)
+    shutil.copytree(SEED_COURSE, root)
     path = root / "02-images" / "12-base-images.md"
     path.write_text(edit(path.read_text()))
     load(root)

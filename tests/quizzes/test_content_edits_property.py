@@ -15,7 +15,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from courses.importer import load_course
+from courses.importer import load_content
 from courses.models import Topic
 from quizzes.answers import check_answer, record_answer
 from quizzes.models import Attempt, Learner, Question, TopicProgress
@@ -78,7 +78,7 @@ class Course:
         for folder in ("01-one", "02-two"):
             (self.root / folder / "01-edited.md").unlink(missing_ok=True)
         write(self.root, f"{self.chapter}/01-edited.md", topic_markdown(self.questions))
-        load_course(self.root)
+        load_content(self.root)
 
     def apply(self, op: str, n: int, flag: bool) -> None:
         self.edits += 1

@@ -31,7 +31,10 @@ Why.
 
 @pytest.fixture
 def staff_client(client):
-    client.force_login(get_user_model().objects.create_user("staff", is_staff=True))
+    # An admin: sees every course (instructors are tested in test_instructors.py).
+    client.force_login(
+        get_user_model().objects.create_user("staff", is_staff=True, is_superuser=True)
+    )
     return client
 
 
@@ -46,7 +49,7 @@ def hostile(tmp_path):
 
 
 def read_csv(client, name: str) -> list[dict[str, str]]:
-    response = client.get(reverse(f"results:{name}"))
+    response = client.get(reverse(f"results:{name}", args=["course"]))
     text = b"".join(response.streaming_content).decode()
     return list(csv.DictReader(io.StringIO(text)))
 

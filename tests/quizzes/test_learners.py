@@ -23,7 +23,7 @@ def make_user(name="ada"):
 
 
 def test_visitors_who_only_read_get_no_learner_row(client, seed_course):
-    client.get("/images/base-images/")
+    client.get("/containers/images/base-images/")
     assert Learner.objects.count() == 0
 
 
@@ -99,19 +99,22 @@ def test_logout_keeps_progress_in_the_account(client, questions):
     client.force_login(user)
     answer(client, questions[0])
     client.post(reverse("logout"))
-    html = client.get(reverse("quizzes:progress")).content.decode()
+    html = client.get(reverse("quizzes:course-progress", args=["containers"])).content.decode()
     assert "0 of 1 topic complete" in html
     client.post(reverse("login"), {"username": "ada", "password": PASSWORD})
-    assert "You got 1 of 4" in client.get("/images/base-images/").content.decode()
+    assert "You got 1 of 4" in client.get("/containers/images/base-images/").content.decode()
 
 
 def test_learners_see_only_their_own_data(questions):
     alice, bob = Client(), Client()
     answer(alice, questions[0], correct=False)
-    html = bob.get(reverse("quizzes:progress")).content.decode()
+    html = bob.get(reverse("quizzes:course-progress", args=["containers"])).content.decode()
     assert "No mistakes to review" in html
-    assert "You got" not in bob.get("/images/base-images/").content.decode()
-    assert questions[0].prompt_html in alice.get(reverse("quizzes:progress")).content.decode()
+    assert "You got" not in bob.get("/containers/images/base-images/").content.decode()
+    assert (
+        questions[0].prompt_html
+        in alice.get(reverse("quizzes:course-progress", args=["containers"])).content.decode()
+    )
 
 
 def test_legacy_session_cannot_point_at_an_account_learner(client, questions):
@@ -123,7 +126,7 @@ def test_legacy_session_cannot_point_at_an_account_learner(client, questions):
     session = client.session
     session["learner_id"] = Learner.objects.get(user=user).pk
     session.save()
-    assert "You got" not in client.get("/images/base-images/").content.decode()
+    assert "You got" not in client.get("/containers/images/base-images/").content.decode()
 
 
 def test_legacy_session_learner_moves_to_the_visitor_cookie(client, questions):
@@ -137,10 +140,10 @@ def test_legacy_session_learner_moves_to_the_visitor_cookie(client, questions):
     session["learner_id"] = learner.pk
     session.save()
     fresh.cookies["sessionid"] = session.session_key
-    assert "You got 1 of 4" in fresh.get("/images/base-images/").content.decode()
+    assert "You got 1 of 4" in fresh.get("/containers/images/base-images/").content.decode()
     learner.refresh_from_db()
     assert visitors.parse_cookie(fresh.cookies[visitors.COOKIE].value).key == learner.visitor_key
-    assert "You got 1 of 4" in fresh.get("/images/base-images/").content.decode()
+    assert "You got 1 of 4" in fresh.get("/containers/images/base-images/").content.decode()
 
 
 def test_parallel_first_answers_by_an_account_share_one_learner(questions):

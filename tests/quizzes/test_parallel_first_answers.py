@@ -14,7 +14,7 @@ from http.cookies import SimpleCookie
 import pytest
 
 from tests.config.helpers import run_manage
-from tests.factories import SHIPPED_CONTENT, load
+from tests.factories import SEED_COURSE, load
 from tests.servers import (
     Server,
     on_postgres,
@@ -26,7 +26,7 @@ from tests.servers import (
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
-TOPIC_URL = "/images/base-images/"
+TOPIC_URL = "/containers/images/base-images/"
 TRIALS = 5
 FORM_RE = re.compile(
     r'action="(/quiz/answer/\d+/)".*?name="nonce" value="([0-9a-f]+)".*?'
@@ -39,10 +39,10 @@ FORM_RE = re.compile(
 def server(tmp_path) -> Iterator[tuple[Server, dict[str, str]]]:
     """Four single-threaded workers, so four answers are handled at the same moment."""
     if on_postgres():
-        load(SHIPPED_CONTENT)
+        load(SEED_COURSE)
         url = shared_database_url()
     else:
-        url = sqlite_database(tmp_path, SHIPPED_CONTENT)
+        url = sqlite_database(tmp_path, SEED_COURSE)
     env = server_env(url, WEB_CONCURRENCY="4")
     running = start_server(env, tmp_path / "gunicorn.log")
     try:

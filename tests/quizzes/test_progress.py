@@ -17,7 +17,7 @@ def learner_client(fixture_course):
 
 
 def status_of(client, topic_slug):
-    html = client.get(reverse("quizzes:progress")).content.decode()
+    html = client.get(reverse("quizzes:course-progress", args=["fixture"])).content.decode()
     row = html.split(f"{topic_slug}/")[1].split("</tr>")[0]
     for label in ("Not started", "In progress", "Complete"):
         if label in row:
@@ -56,35 +56,37 @@ def test_mark_read_without_javascript_redirects(learner_client):
 
 def test_progress_bars_on_home_and_chapter(learner_client):
     answer(learner_client, Question.objects.get(key="shared"), correct=True)
-    home = learner_client.get(reverse("courses:home")).content.decode()
+    home = learner_client.get(reverse("courses:course", args=["fixture"])).content.decode()
     assert "Course progress: 1 of 3 topics complete" in home
     assert 'max="3" value="1"' in home
-    chapter = learner_client.get(reverse("courses:chapter", args=["images"])).content.decode()
+    chapter = learner_client.get(
+        reverse("courses:chapter", args=["fixture", "images"])
+    ).content.decode()
     assert "Chapter progress: 1 of 1 topic complete" in chapter
 
 
 def test_continue_where_you_left_off(learner_client):
     hello = Question.objects.filter(topic__slug="hello").order_by("position")
     answer(learner_client, hello[0], correct=True)
-    home = learner_client.get(reverse("courses:home")).content.decode()
+    home = learner_client.get(reverse("courses:course", args=["fixture"])).content.decode()
     assert "Continue where you left off: Hello" in home
     answer(learner_client, hello[1], correct=True)
-    home = learner_client.get(reverse("courses:home")).content.decode()
+    home = learner_client.get(reverse("courses:course", args=["fixture"])).content.decode()
     assert "Continue where you left off: Reading only" in home
 
 
 def test_no_progress_shown_to_new_visitors(client, fixture_course):
-    home = client.get(reverse("courses:home")).content.decode()
+    home = client.get(reverse("courses:course", args=["fixture"])).content.decode()
     assert "Course progress" not in home
 
 
 def test_mistakes_link_back_to_the_question(learner_client):
     question = Question.objects.get(key="run")
     answer(learner_client, question, correct=False)
-    html = learner_client.get(reverse("quizzes:progress")).content.decode()
+    html = learner_client.get(reverse("quizzes:course-progress", args=["fixture"])).content.decode()
     assert f'href="{question.topic.get_absolute_url()}?retry=run#q-run"' in html
     answer(learner_client, question, correct=True)
-    html = learner_client.get(reverse("quizzes:progress")).content.decode()
+    html = learner_client.get(reverse("quizzes:course-progress", args=["fixture"])).content.decode()
     assert "since answered correctly" in html
 
 
@@ -92,6 +94,6 @@ def test_first_try_score_per_topic(learner_client):
     hello = Question.objects.filter(topic__slug="hello").order_by("position")
     answer(learner_client, hello[0], correct=True)
     answer(learner_client, hello[1], correct=False)
-    html = learner_client.get(reverse("quizzes:progress")).content.decode()
+    html = learner_client.get(reverse("quizzes:course-progress", args=["fixture"])).content.decode()
     row = html.split("hello/")[1].split("</tr>")[0]
     assert "1 of 2" in row

@@ -2,7 +2,7 @@
 
 import pytest
 
-from courses.importer import load_course
+from courses.importer import load_content
 from quizzes.models import Attempt, Learner, Question
 from tests.factories import minimal_tree, topic_text, write
 
@@ -14,7 +14,7 @@ NEW = "### Which command builds?\n<!-- id: {id} -->\n\n- [x] docker build\n- [ ]
 
 def load_questions(root, questions: str):
     write(root, "01-one/01-a.md", topic_text(questions=questions))
-    return load_course(root)
+    return load_content(root)
 
 
 def attempt_on(question: Question) -> Attempt:

@@ -23,7 +23,10 @@ def data(tmp_path):
 
 @pytest.fixture
 def staff_client(client):
-    client.force_login(get_user_model().objects.create_user("staff", is_staff=True))
+    # An admin: sees every course (instructors are tested in test_instructors.py).
+    client.force_login(
+        get_user_model().objects.create_user("staff", is_staff=True, is_superuser=True)
+    )
     return client
 
 
@@ -31,15 +34,15 @@ def results_urls():
     question = Question.objects.get(key="q1")
     learner = Learner.objects.get(user__username="l1")
     return [
-        reverse("results:topics"),
-        reverse("results:questions"),
-        reverse("results:questions") + f"?topic={question.topic_id}",
-        reverse("results:question", args=[question.pk]),
-        reverse("results:learners"),
-        reverse("results:learners") + "?q=l1",
-        reverse("results:learner", args=[learner.pk]),
-        reverse("results:attempts-csv"),
-        reverse("results:questions-csv"),
+        reverse("results:topics", args=["course"]),
+        reverse("results:questions", args=["course"]),
+        reverse("results:questions", args=["course"]) + f"?topic={question.topic_id}",
+        reverse("results:question", args=["course", question.pk]),
+        reverse("results:learners", args=["course"]),
+        reverse("results:learners", args=["course"]) + "?q=l1",
+        reverse("results:learner", args=["course", learner.pk]),
+        reverse("results:attempts-csv", args=["course"]),
+        reverse("results:questions-csv", args=["course"]),
     ]
 
 
@@ -66,7 +69,7 @@ def test_staff_see_every_page(staff_client, data):
 
 
 def test_topics_page_shows_the_funnel(staff_client, data):
-    html = staff_client.get(reverse("results:topics")).content.decode()
+    html = staff_client.get(reverse("results:topics", args=["course"])).content.decode()
     assert "1.1 First" in html
     assert "50%" in html  # average first-try score of topic 1
     assert '<rect class="fill" width="40"' in html  # 2 of 5 reached topic 2: an SVG bar, no style
@@ -74,7 +77,7 @@ def test_topics_page_shows_the_funnel(staff_client, data):
 
 
 def test_questions_page_shows_analysis_and_flags(staff_client, data):
-    html = staff_client.get(reverse("results:questions")).content.decode()
+    html = staff_client.get(reverse("results:questions", args=["course"])).content.decode()
     assert "Discrimination D: -1.00" in html  # q2
     assert "negative discrimination" in html
     assert "distractor nobody picks" in html
@@ -85,14 +88,16 @@ def test_questions_page_shows_analysis_and_flags(staff_client, data):
 
 def test_learner_page_lists_every_answer_in_order(staff_client, data):
     learner = Learner.objects.get(user__username="l1")
-    html = staff_client.get(reverse("results:learner", args=[learner.pk])).content.decode()
+    html = staff_client.get(
+        reverse("results:learner", args=["course", learner.pk])
+    ).content.decode()
     prompts = [html.index(f">Q{n}?<") for n in (1, 2, 3, 4)]
     assert prompts == sorted(prompts)
     assert html.count("· first try") == 5  # 6 answers, one of them a retry
 
 
 def test_learner_search_by_username(staff_client, data):
-    html = staff_client.get(reverse("results:learners") + "?q=l3").content.decode()
+    html = staff_client.get(reverse("results:learners", args=["course"]) + "?q=l3").content.decode()
     assert ">l3</a>" in html
     assert ">l1</a>" not in html
 
@@ -105,7 +110,7 @@ def read_csv(response) -> list[list[str]]:
 
 
 def test_attempts_csv(staff_client, data):
-    rows = read_csv(staff_client.get(reverse("results:attempts-csv")))
+    rows = read_csv(staff_client.get(reverse("results:attempts-csv", args=["course"])))
     header, first = rows[0], rows[1]
     assert header[:3] == ["attempt", "learner", "username"]
     assert len(rows) == 1 + Attempt.objects.count()
@@ -115,7 +120,7 @@ def test_attempts_csv(staff_client, data):
 
 
 def test_questions_csv(staff_client, data):
-    rows = read_csv(staff_client.get(reverse("results:questions-csv")))
+    rows = read_csv(staff_client.get(reverse("results:questions-csv", args=["course"])))
     header = rows[0]
     records = [dict(zip(header, row, strict=True)) for row in rows[1:]]
     q1 = next(r for r in records if r["question"] == "q1")
@@ -137,13 +142,13 @@ def test_query_counts_do_not_grow_with_attempts(staff_client, seed_course):
     call_command("generate_results_data", learners=5, attempts=10, seed=1, verbosity=0)
     learner = Learner.objects.filter(attempts__isnull=False).order_by("pk").first()
     urls = [
-        reverse("results:topics"),
-        reverse("results:questions"),
-        reverse("results:question", args=[Question.objects.first().pk]),
-        reverse("results:learners"),
-        reverse("results:learner", args=[learner.pk]),
-        reverse("results:questions-csv"),
-        reverse("results:attempts-csv"),
+        reverse("results:topics", args=["containers"]),
+        reverse("results:questions", args=["containers"]),
+        reverse("results:question", args=["containers", Question.objects.first().pk]),
+        reverse("results:learners", args=["containers"]),
+        reverse("results:learner", args=["containers", learner.pk]),
+        reverse("results:questions-csv", args=["containers"]),
+        reverse("results:attempts-csv", args=["containers"]),
     ]
     few = [page_queries(staff_client, url) for url in urls]
     call_command("generate_results_data", learners=5, attempts=190, seed=2, verbosity=0)

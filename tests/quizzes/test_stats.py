@@ -80,9 +80,9 @@ def test_question_stats_for_one_topic(learners):
 
 def test_learner_rows_and_answers_in_order(learners):
     l1 = learners[0]
-    (row,) = learner_rows([l1])
+    (row,) = learner_rows([l1], course())
     assert (row.attempts, row.questions, row.first_right) == (6, 5, 4)
-    keys = [a.question.key for a in learner_answers(l1)]
+    keys = [a.question.key for a in learner_answers(l1, course())]
     assert keys == ["q1", "q2", "q3", "q4", "q2", "q5"]
 
 

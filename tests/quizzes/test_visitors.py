@@ -13,7 +13,7 @@ from quizzes.progress import order_choices
 from tests.factories import answer, question_form
 
 pytestmark = pytest.mark.django_db
-TOPIC_URL = "/images/base-images/"
+TOPIC_URL = "/containers/images/base-images/"
 PASSWORD = "correct-horse-battery-9"
 
 

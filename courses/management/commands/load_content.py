@@ -1,4 +1,5 @@
-"""`manage.py load_content [DIR] [--check]`: a thin wrapper over courses.importer.load_course."""
+"""`manage.py load_content [DIR] [--course SLUG] [--check]`: a thin wrapper over
+courses.importer.load_content."""
 
 import time
 from pathlib import Path
@@ -7,12 +8,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from courses.content import ContentError
-from courses.importer import load_course
+from courses.importer import UnknownCourse, load_content
 
 
 class Command(BaseCommand):
     help = (
-        "Load the course under DIR (default: settings.CONTENT_DIR) into the database. "
+        "Load the courses under DIR (default: settings.CONTENT_DIR) into the database: DIR "
+        "holds one course (a course.md) or one folder per course. "
         "Unchanged files are skipped; removed content is retired, never deleted. "
         "Any error leaves the database untouched."
     )
@@ -21,7 +23,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "directory",
             nargs="?",
-            help="Content root holding course.md and one folder per chapter.",
+            help=(
+                "Content root: a course.md and one folder per chapter, or one folder per "
+                "course (each with its course.md and chapter folders)."
+            ),
+        )
+        parser.add_argument(
+            "--course",
+            metavar="SLUG",
+            help="Load (or check) only this course; the others are left as they are.",
         )
         parser.add_argument(
             "--check",
@@ -33,12 +43,14 @@ class Command(BaseCommand):
             ),
         )
 
-    def handle(self, *args, directory=None, check=False, verbosity=1, **options):
+    def handle(self, *args, directory=None, course=None, check=False, verbosity=1, **options):
         root = Path(directory) if directory else Path(settings.CONTENT_DIR)
         started = time.perf_counter()
         progress = self.progress_printer(started) if verbosity >= 1 else None
         try:
-            report = load_course(root, check=check, progress=progress)
+            report = load_content(root, course=course, check=check, progress=progress)
+        except UnknownCourse as error:
+            raise CommandError(str(error)) from None
         except ContentError as error:
             for problem in error.problems:
                 self.stderr.write(str(problem))
