@@ -143,6 +143,9 @@ LOGIN_REDIRECT_URL = "courses:home"
 LOGOUT_REDIRECT_URL = "courses:home"
 
 LANGUAGE_CODE = "en"
+# The interface speaks these (catalogs in locale/); a course's `language:` picks one per page.
+LANGUAGES = [("en", "English"), ("de", "Deutsch")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -8,12 +8,30 @@ rules that keep learner data attached. Edit the file shown in "source path" inst
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from courses.models import Chapter, Course, Topic
 
 
-class FileOwnedAdmin(admin.ModelAdmin):
+class CourseScopedAdmin(admin.ModelAdmin):
+    """Admins (superusers) see every row; instructors only rows of the courses they teach.
+
+    `course_path` is the lookup from the model to its course ("" for Course itself).
+    """
+
+    course_path = "course"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        rows = super().get_queryset(request)
+        if request.user.is_superuser:
+            return rows
+        lookup = f"{self.course_path}__instructors" if self.course_path else "instructors"
+        return rows.filter(**{lookup: request.user}).distinct()
+
+
+class FileOwnedAdmin(CourseScopedAdmin):
     """Read-only: no add, change or delete; rows come and go through the files."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -28,9 +46,24 @@ class FileOwnedAdmin(admin.ModelAdmin):
 
 @admin.register(Course)
 class CourseAdmin(FileOwnedAdmin):
-    list_display = ["title", "slug", "source_path", "is_active", "updated_at"]
-    list_filter = ["is_active"]
+    """Content fields are the files'; admins assign the course's instructors here."""
+
+    course_path = ""
+    list_display = ["title", "slug", "language", "source_path", "is_active", "updated_at"]
+    list_filter = ["is_active", "language"]
     search_fields = ["title", "slug"]
+    fields = ["title", "slug", "language", "summary", "source_path", "is_active", "instructors"]
+    readonly_fields = ["title", "slug", "language", "summary", "source_path", "is_active"]
+    filter_horizontal = ["instructors"]
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def formfield_for_manytomany(self, db_field, request: HttpRequest, **kwargs):
+        if db_field.name == "instructors":
+            # Instructors are staff: they reach the results dashboard and the admin.
+            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 @admin.register(Chapter)

@@ -12,19 +12,35 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from courses.content import COURSE_FILE, IGNORED_FILES, parse_course
+from courses.content import (
+    COURSE_FILE,
+    IGNORED_FILES,
+    default_slug,
+    parse_course,
+    parse_course_file,
+)
 from courses.slugs import RESERVED_COURSE_SLUGS
 from courses.sources import ContentError, CourseSource, Problem
 
 
-def parse_content(root: Path, reserved: Iterable[str] = ()) -> list[CourseSource]:
+class UnknownCourse(ValueError):
+    """A course was asked for by slug and the tree has none with that slug."""
+
+
+def parse_content(
+    root: Path, reserved: Iterable[str] = (), only: str | None = None
+) -> list[CourseSource]:
     """Every course under `root`, in list order; raises ContentError with every problem.
 
-    `reserved` adds slugs no course may take (the importer passes the admin's URL).
+    `reserved` adds slugs no course may take (the importer passes the admin's URL). `only`
+    parses just the course with that slug, so another course's problems do not block it
+    (UnknownCourse when there is none).
     """
     root = Path(root)
     if not root.is_dir():
         raise ContentError([Problem(str(root), 0, "content directory does not exist")])
+    if only is not None:
+        return parse_one(root, only, set(reserved))
     if (root / COURSE_FILE).is_file():
         problems = [
             Problem(rel(root, folder / COURSE_FILE), 1, nested_course_message(root))
@@ -51,6 +67,29 @@ def parse_content(root: Path, reserved: Iterable[str] = ()) -> list[CourseSource
     if problems:
         raise ContentError(problems)
     return sorted(courses, key=lambda c: (c.order is None, c.order or 0, c.title.casefold()))
+
+
+def parse_one(root: Path, slug: str, reserved: set[str]) -> list[CourseSource]:
+    """The course with this slug alone, found by reading only the course files."""
+    single = (root / COURSE_FILE).is_file()
+    folders = [root] if single else [f for f in subfolders(root) if (f / COURSE_FILE).is_file()]
+    slugs = {course_slug(folder, root): folder for folder in folders}
+    if slug not in slugs:
+        known = ", ".join(sorted(s for s in slugs if s)) or "none"
+        raise UnknownCourse(f"no course {slug!r} in the content tree (courses: {known})")
+    courses, problems = parse_each([slugs[slug]], root)
+    problems += slug_problems(courses, RESERVED_COURSE_SLUGS | reserved)
+    if problems:
+        raise ContentError(problems)
+    return courses
+
+
+def course_slug(folder: Path, root: Path) -> str:
+    """A course folder's slug from its course.md alone ('' when that file is unusable)."""
+    course = parse_course_file(
+        folder / COURSE_FILE, rel(root, folder / COURSE_FILE), [], default_slug(folder.name)
+    )
+    return course.slug if course is not None else ""
 
 
 def rel(root: Path, path: Path) -> str:

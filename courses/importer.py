@@ -17,9 +17,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from courses.content import CourseSource, Problem, TopicSource
-from courses.content_tree import parse_content
+from courses.content_tree import UnknownCourse, parse_content  # noqa: F401 - re-exported
 from courses.impact import impact_report, retired_course_impact
 from courses.lint import lint_course
 from courses.markdown import RENDERER_VERSION, render_inline, render_markdown
@@ -30,10 +31,6 @@ from quizzes.sync import RenderedChoice, RenderedQuestion, sync_questions
 PARALLEL_THRESHOLD = 24
 
 Progress = Callable[[int, int], None]
-
-
-class UnknownCourse(ValueError):
-    """`load_content(course=…)` named a course the tree does not have."""
 
 
 @dataclass
@@ -130,7 +127,7 @@ def load_content(
     fails exactly when a load would and counts exactly what a load would do; it also reports
     the effect on learner data, measured before the (undone) writes.
     """
-    sources = pick_course(parse_content(root, reserved=reserved_slugs()), course)
+    sources = parse_content(root, reserved=reserved_slugs(), only=course)
     changed = {source.slug: changed_topics(source) for source in sources}
     pages = iter(render_topics([t for s in sources for t in changed[s.slug]], progress))
     rendered = {s.slug: {t.slug: next(pages) for t in changed[s.slug]} for s in sources}
@@ -156,17 +153,6 @@ def load_content(
 def reserved_slugs() -> set[str]:
     """Course slugs taken by this site's configurable paths (the admin's)."""
     return {settings.ADMIN_URL.strip("/").split("/")[0]}
-
-
-def pick_course(sources: list[CourseSource], course: str | None) -> list[CourseSource]:
-    """All courses, or only the one named (UnknownCourse lists the known ones otherwise)."""
-    if course is None:
-        return sources
-    found = [s for s in sources if s.slug == course]
-    if not found:
-        known = ", ".join(s.slug for s in sources) or "none"
-        raise UnknownCourse(f"no course {course!r} in the content tree (courses: {known})")
-    return found
 
 
 def slugs(items) -> set[str]:
@@ -307,4 +293,9 @@ def sync_course(
 
 def retire(queryset, keep_slugs: set[str]) -> int:
     """Hide active rows whose slug left the files; never delete them."""
-    return queryset.filter(is_active=True).exclude(slug__in=keep_slugs).update(is_active=False)
+    # update() skips auto_now: set it, since caches are keyed by when content last changed.
+    return (
+        queryset.filter(is_active=True)
+        .exclude(slug__in=keep_slugs)
+        .update(is_active=False, updated_at=timezone.now())
+    )

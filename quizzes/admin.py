@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
-from courses.admin import FileOwnedAdmin
+from courses.admin import CourseScopedAdmin, FileOwnedAdmin
 from quizzes.models import Attempt, Choice, Learner, Question, TopicProgress
 
 
@@ -26,6 +26,7 @@ class ChoiceInline(admin.TabularInline):
 
 @admin.register(Question)
 class QuestionAdmin(FileOwnedAdmin):
+    course_path = "topic__course"
     list_display = ["key", "prompt_text", "topic", "source", "version", "is_active"]
     list_filter = ["is_active", "allows_many", "topic__course", "topic__chapter", "topic"]
     list_select_related = ["topic"]
@@ -40,6 +41,7 @@ class QuestionAdmin(FileOwnedAdmin):
 
 @admin.register(Choice)
 class ChoiceAdmin(FileOwnedAdmin):
+    course_path = "question__topic__course"
     list_display = ["text", "question", "is_correct", "pinned", "position", "is_active"]
     list_filter = ["is_active", "is_correct", "question__topic"]
     list_select_related = ["question"]
@@ -47,7 +49,7 @@ class ChoiceAdmin(FileOwnedAdmin):
     exclude = ["text_html", "feedback_html"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(CourseScopedAdmin):
     """Learner data is recorded by the site, never typed in: view and (for superusers) delete."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -67,7 +69,10 @@ class AttemptInline(admin.TabularInline):
     ordering = ["created_at", "pk"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).select_related("question")
+        rows = super().get_queryset(request).select_related("question")
+        if request.user.is_superuser:
+            return rows
+        return rows.filter(question__topic__course__instructors=request.user)
 
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
@@ -78,6 +83,7 @@ class AttemptInline(admin.TabularInline):
 
 @admin.register(Learner)
 class LearnerAdmin(ReadOnlyAdmin):
+    """A learner is an instructor's when they answered or read in one of their courses."""
     list_display = ["__str__", "user", "created_at"]
     list_select_related = ["user"]
     search_fields = ["user__username"]
@@ -85,9 +91,20 @@ class LearnerAdmin(ReadOnlyAdmin):
     inlines = [AttemptInline]
     show_full_result_count = False
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        rows = admin.ModelAdmin.get_queryset(self, request)
+        if request.user.is_superuser:
+            return rows
+        taught = request.user.taught_courses.all()
+        return rows.filter(
+            Q(attempts__question__topic__course__in=taught)
+            | Q(progress__topic__course__in=taught)
+        ).distinct()
+
 
 @admin.register(Attempt)
 class AttemptAdmin(ReadOnlyAdmin):
+    course_path = "question__topic__course"
     list_display = [
         "created_at",
         "learner",
@@ -131,6 +148,7 @@ class AttemptAdmin(ReadOnlyAdmin):
 
 @admin.register(TopicProgress)
 class TopicProgressAdmin(ReadOnlyAdmin):
+    course_path = "topic__course"
     list_display = ["learner", "topic", "read_at"]
     list_filter = ["topic", "read_at"]
     list_select_related = ["learner__user", "topic"]

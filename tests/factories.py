@@ -9,6 +9,8 @@ from pathlib import Path
 from courses.importer import LoadReport, load_content
 
 FIXTURE_COURSE = Path(__file__).parent / "fixtures" / "course"
+# A second small course (German), for trees with several courses.
+SECOND_COURSE = Path(__file__).parent / "fixtures" / "second"
 SHIPPED_CONTENT = Path(__file__).resolve().parent.parent / "content"
 # The shipped course with the seed topic ("Base Images"), loaded on its own.
 SEED_COURSE = SHIPPED_CONTENT / "containers"
@@ -19,6 +21,14 @@ def copy_fixture(tmp_path: Path, name: str = "content") -> Path:
     """A writable copy of the fixture course."""
     target = tmp_path / name
     shutil.copytree(FIXTURE_COURSE, target)
+    return target
+
+
+def two_courses(tmp_path: Path, name: str = "content") -> Path:
+    """A writable tree with two course folders: `fixture` and `zweiter` (German)."""
+    target = tmp_path / name
+    shutil.copytree(FIXTURE_COURSE, target / "fixture")
+    shutil.copytree(SECOND_COURSE, target / "zweiter")
     return target
 
 
