@@ -10,7 +10,7 @@ export CHROMIUM_PATH
 # The PostgreSQL pass of CI (`.ci/postgres.sh` sets the server up).
 POSTGRES_URL ?= postgres://coursedeck:coursedeck@127.0.0.1:5432/coursedeck
 
-.PHONY: run test test-postgres lint format chromium migrate content bench bench-tools clean help
+.PHONY: run test test-postgres lint format chromium gettext messages migrate content bench bench-tools clean help
 
 help:
 	@echo "make run    - set up .venv, migrate, load content/, serve http://127.0.0.1:$(PORT)"
@@ -25,7 +25,28 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP)
+# Interface translations: locale/<lang>/LC_MESSAGES/django.po, compiled to .mo (not committed).
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+
+gettext:
+	@if command -v msgfmt >/dev/null; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		echo "Installing gettext from Debian for the translation catalogs..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; \
+	else \
+		echo "Compiling translations needs GNU gettext (Debian/Ubuntu: sudo apt-get install gettext)."; \
+		exit 1; \
+	fi
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po | gettext
+	msgfmt --check -o $@ $<
+
+# Collect new interface text into the catalogs (then translate every new msgstr).
+messages: $(STAMP) gettext
+	DEBUG=1 $(BIN)/python manage.py makemessages --all --no-obsolete \
+		--ignore=.venv --ignore=.tools --ignore=tests --ignore=bench --ignore=staticfiles
+
+run: $(STAMP) $(CATALOGS)
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py load_content
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
@@ -50,7 +71,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: $(STAMP) chromium lint
+test: $(STAMP) chromium lint $(CATALOGS)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test-postgres:

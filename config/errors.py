@@ -22,13 +22,14 @@ from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.template import TemplateDoesNotExist, loader
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
-BAD_REQUEST = (
+BAD_REQUEST = _(
     "This request could not be read: its form data was damaged or in an unsupported "
     "encoding. Reload the page and try again."
 )
-TOO_LARGE = "This request is too large to be a form of this site. Reload the page and try again."
-MALFORMED = "This request was malformed. Go back, reload the page and try again."
+TOO_LARGE = _("This request is too large to be a form of this site. Reload the page and try again.")
+MALFORMED = _("This request was malformed. Go back, reload the page and try again.")
 CONTENT_LENGTH_RE = re.compile(r"[0-9]+")
 
 

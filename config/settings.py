@@ -64,6 +64,10 @@ MIDDLEWARE = [
     # Django's gzip pads its output against BREACH, and CSRF tokens are masked per response.
     "django.middleware.gzip.GZipMiddleware",
     "csp.middleware.CSPMiddleware",
+    # The interface language from the browser (Accept-Language) on pages of no course; course
+    # pages switch to the course's language (courses/languages.py). Before the body check so its
+    # error pages are translated too; it reads no body.
+    "django.middleware.locale.LocaleMiddleware",
     # Reads every POST body before the login throttle and the CSRF check do (config/errors.py).
     "config.errors.MalformedRequestMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -17,7 +17,9 @@ from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
+from courses.languages import use_course_language
 from courses.models import Topic
 from courses.page_cache import (
     TIMEOUT,
@@ -48,6 +50,7 @@ class Shell:
     """A whole topic page for visitors without an account, split at its markers."""
 
     chapter_slug: str
+    language: str  # the course's: the shell's text is in it, and so must be what fills it
     pieces: list[str]
     questions_key: str  # where page_cache.questions() keeps this topic's questions
     score_html: str  # the score line of a visitor who has answered nothing
@@ -71,10 +74,12 @@ def visitor_page(
         topic = find_topic(course_slug, topic_slug)
         if topic is None:
             return None
+        use_course_language(request, topic.course)
         shell = build_shell(topic)
         cache.set(key, shell, TIMEOUT)
     if shell.chapter_slug != chapter_slug:
         return None  # the view redirects
+    use_course_language(request, shell.language)
     learner = current_learner(request)
     if learner is None:
         return fill_shell(request, shell, {}, None)
@@ -142,7 +147,9 @@ def answered_html(version: str, state) -> str:
 
 def score_html(score: TopicStatus) -> str:
     """The score line, rendered once per distinct score (it shows nothing else)."""
-    key = f"score:{score.total}:{score.answered}:{score.first_right}:{score.status}"
+    key = (
+        f"score:{get_language()}:{score.total}:{score.answered}:{score.first_right}:{score.status}"
+    )
     return fragments.get_or_render(
         key, lambda: render_to_string(f"{TOPIC_TEMPLATE}#topic-score", {"score": score})
     )
@@ -190,6 +197,7 @@ def build_shell(topic: Topic) -> Shell:
 
     return Shell(
         chapter_slug=topic.chapter.slug,
+        language=course.language,
         pieces=render_split(render),
         questions_key=f"{page_key(course, topic)}:questions",
         score_html=render_to_string(f"{TOPIC_TEMPLATE}#topic-score", {"score": score}),

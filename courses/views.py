@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
 from courses import legacy, page_cache, page_shell
+from courses.languages import use_course_language
 from courses.listing import course_list
 from courses.models import Chapter, Course, Topic
 from courses.templatetags.diagrams import deep_link, diagram_context
@@ -46,6 +47,7 @@ def course_detail(request: HttpRequest, course_slug: str) -> HttpResponse:
     course = Course.objects.active().filter(slug=course_slug).first()
     if course is None:
         return legacy.redirect_chapter(course_slug)
+    use_course_language(request, course)
     topics = list(Topic.objects.filter(course=course).in_order())
     learner = current_learner(request)
     statuses = topic_statuses(learner, topics) if learner else {}
@@ -75,6 +77,7 @@ def chapter_detail(request: HttpRequest, course_slug: str, chapter_slug: str) ->
     if course is None:
         # /<chapter>/<topic>/ from before there were several courses.
         return legacy.redirect_topic(course_slug, chapter_slug, request)
+    use_course_language(request, course)
     chapter = get_object_or_404(Chapter.objects.active(), course=course, slug=chapter_slug)
     chapter.course = course
     topics = list(chapter.topics.active().select_related("chapter", "course").order_by("number"))
@@ -108,6 +111,7 @@ def render_topic(
     status: int = 200,
 ) -> HttpResponse:
     """The whole topic page; `override` replaces one question's state (e.g. with an error)."""
+    use_course_language(request, topic.course)
     learner = current_learner(request)
     seed = order_seed(request)
     page = page_cache.topic_page(topic.course, topic)
@@ -171,6 +175,7 @@ def diagram_fragment(
     )
     if index >= len(topic.diagrams):
         raise Http404("No such diagram.")
+    use_course_language(request, topic.course)
     diagram = topic.diagrams[index]
     context = diagram_context(request, topic, diagram, index)
     url = deep_link(topic, context)

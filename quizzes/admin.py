@@ -84,6 +84,7 @@ class AttemptInline(admin.TabularInline):
 @admin.register(Learner)
 class LearnerAdmin(ReadOnlyAdmin):
     """A learner is an instructor's when they answered or read in one of their courses."""
+
     list_display = ["__str__", "user", "created_at"]
     list_select_related = ["user"]
     search_fields = ["user__username"]
@@ -97,8 +98,7 @@ class LearnerAdmin(ReadOnlyAdmin):
             return rows
         taught = request.user.taught_courses.all()
         return rows.filter(
-            Q(attempts__question__topic__course__in=taught)
-            | Q(progress__topic__course__in=taught)
+            Q(attempts__question__topic__course__in=taught) | Q(progress__topic__course__in=taught)
         ).distinct()
 
 

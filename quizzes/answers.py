@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
+from django.utils.translation import gettext_noop
 
 from quizzes.grading import AnswerError, Grade, grade_answer
 from quizzes.models import Attempt, Learner, Question
@@ -16,7 +17,9 @@ def check_answer(question: Question, tokens: list[str]) -> Grade:
     """Grade `tokens` (choice values from the form) for `question`; raises AnswerError."""
     topic = question.topic
     if not (question.is_active and topic.is_active and topic.course.is_active):
-        raise AnswerError("This question has been retired and can no longer be answered.")
+        raise AnswerError(
+            gettext_noop("This question has been retired and can no longer be answered.")
+        )
     choices = [c for c in question.choices.all() if c.is_active]
     return grade_answer(
         correct=[c.token for c in choices if c.is_correct],
@@ -61,7 +64,9 @@ def record_and_score(
             if resent:
                 existing = Attempt.objects.get(pk=resent[0])
                 if existing.question_id != question.pk:
-                    raise AnswerError("This form belongs to another question. Reload the page.")
+                    raise AnswerError(
+                        gettext_noop("This form belongs to another question. Reload the page.")
+                    )
                 return existing, score_from_rows(topic_question_ids, scored)
             is_first = not any(row[2] == question.pk for row in seen)
             attempt = Attempt.objects.create(

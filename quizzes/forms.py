@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
+from django.utils.translation import gettext_lazy as _
 
 
 class AnswerForm(forms.Form):
@@ -8,14 +9,14 @@ class AnswerForm(forms.Form):
     nonce = forms.RegexField(
         regex=r"^[0-9a-f]{8,32}$",
         error_messages={
-            "required": "This form is incomplete. Reload the page and try again.",
-            "invalid": "This form is damaged. Reload the page and try again.",
+            "required": _("This form is incomplete. Reload the page and try again."),
+            "invalid": _("This form is damaged. Reload the page and try again."),
         },
     )
 
     version = forms.CharField(
         max_length=40,
-        error_messages={"required": "This form is incomplete. Reload the page and try again."},
+        error_messages={"required": _("This form is incomplete. Reload the page and try again.")},
     )
 
     def __init__(self, data=None, **kwargs):

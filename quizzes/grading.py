@@ -14,8 +14,16 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a message for the translation catalog; views translate it when they show it."""
+    return message
+
+
 class AnswerError(ValueError):
-    """The submitted answer cannot be graded; the message says why, for the learner."""
+    """The submitted answer cannot be graded; the message says why, for the learner.
+
+    The message is the English original: show it through gettext (see quizzes/views.py).
+    """
 
 
 @dataclass(frozen=True)
@@ -51,13 +59,13 @@ def grade_answer(
     offered_set = frozenset(offered)
     picked_set = frozenset(picked)
     if not picked_set:
-        raise AnswerError("Choose an answer before checking.")
+        raise AnswerError(gettext_noop("Choose an answer before checking."))
     if not picked_set <= offered_set:
         raise AnswerError(
-            "That choice is not part of this question. Reload the page and try again."
+            gettext_noop("That choice is not part of this question. Reload the page and try again.")
         )
     if not allows_many and len(picked_set) > 1:
-        raise AnswerError("This question has one answer: choose only one.")
+        raise AnswerError(gettext_noop("This question has one answer: choose only one."))
     correct_set = frozenset(correct)
     return Grade(picked_set == correct_set, picked_set, correct_set)
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import Count, Max, Q
+from django.utils.translation import gettext_lazy as _
 
 from courses.models import Topic
 from quizzes.grading import shuffle_choices
@@ -22,7 +23,11 @@ from quizzes.models import Attempt, Choice, Learner, Question, TopicProgress
 from quizzes.visitors import order_key
 
 NOT_STARTED, IN_PROGRESS, COMPLETE = "not-started", "in-progress", "complete"
-STATUS_LABELS = {NOT_STARTED: "Not started", IN_PROGRESS: "In progress", COMPLETE: "Complete"}
+STATUS_LABELS = {
+    NOT_STARTED: _("Not started"),
+    IN_PROGRESS: _("In progress"),
+    COMPLETE: _("Complete"),
+}
 
 
 @dataclass

@@ -15,6 +15,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from courses.languages import use_course_language
 from courses.models import Course, Topic
 from quizzes.exports import attempt_rows, csv_lines, question_rows
 from quizzes.models import Question
@@ -65,6 +66,7 @@ def staff_required(view: Callable) -> Callable:
             if not may_see(request.user, course):
                 raise PermissionDenied(_("You are not an instructor of this course."))
             kwargs["course"] = course
+            use_course_language(request, course)
         response = view(request, *args, **kwargs)
         # Learner data: never kept by a browser or a shared cache.
         add_never_cache_headers(response)

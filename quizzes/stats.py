@@ -19,6 +19,7 @@ from datetime import datetime
 
 from django.db import connection
 from django.db.models import Count, Max, Q, QuerySet
+from django.utils.translation import gettext
 
 from courses.models import Course, Topic
 from quizzes.models import Attempt, Choice, Learner, Question, TopicProgress
@@ -170,13 +171,13 @@ class VersionStats:
         """Reasons to look at this question again (see docs/results.md)."""
         found = []
         if self.facility is not None and self.facility > TOO_EASY:
-            found.append("too easy")
+            found.append(gettext("too easy"))
         if self.facility is not None and self.facility < TOO_HARD:
-            found.append("too hard")
+            found.append(gettext("too hard"))
         if self.discrimination is not None and self.discrimination < 0:
-            found.append("negative discrimination")
+            found.append(gettext("negative discrimination"))
         if self.first_attempts and any(c.unpicked for c in self.choices):
-            found.append("distractor nobody picks")
+            found.append(gettext("distractor nobody picks"))
         return found
 
 

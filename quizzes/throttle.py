@@ -32,6 +32,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import ngettext
 
 from quizzes.models import LoginFailureCount
 
@@ -145,11 +146,13 @@ class LoginThrottleMiddleware:
 def throttled_response(request: HttpRequest, wait: int) -> HttpResponse:
     """A 429 page that says what happened and when to try again."""
     minutes = max(1, math.ceil(wait / 60))
-    unit = "minute" if minutes == 1 else "minutes"
-    message = (
+    message = ngettext(
         "Too many failed login attempts. For your account's safety, logging in is paused: "
-        f"try again in {minutes} {unit}."
-    )
+        "try again in %(minutes)d minute.",
+        "Too many failed login attempts. For your account's safety, logging in is paused: "
+        "try again in %(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}
     response = render(request, "429.html", {"message": message}, status=429)
     response["Retry-After"] = str(wait)
     return response

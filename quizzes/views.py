@@ -8,10 +8,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from courses import page_cache
+from courses.languages import use_course_language
 from courses.listing import course_list
 from courses.models import Course, Topic
 from courses.views import active_course, render_topic
@@ -34,11 +36,12 @@ MAX_ANSWER_BYTES = 4096
 TOPIC_PAGE = "courses/topic_detail.html"
 
 
-def answerable(question_id: int) -> page_cache.Answerable:
-    """The question with its topic, chapter, course and choices, or 404."""
+def answerable(request: HttpRequest, question_id: int) -> page_cache.Answerable:
+    """The question with its topic, chapter, course and choices, or 404; speaks its course."""
     found = page_cache.answerable(question_id)
     if found is None:
         raise Http404("No such question.")
+    use_course_language(request, found.question.topic.course)
     return found
 
 
@@ -71,13 +74,13 @@ def question_response(
 @vary_on_headers("HX-Request")
 def answer(request: HttpRequest, question_id: int) -> HttpResponse:
     """Grade an answer on the server and record it as an attempt."""
-    found = answerable(question_id)
+    found = answerable(request, question_id)
     question, ids = found.question, found.topic_question_ids
     if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_ANSWER_BYTES:
         return question_response(
             request,
             question,
-            error="That answer is too large to be real.",
+            error=_("That answer is too large to be real."),
             status=413,
             topic_question_ids=ids,
         )
@@ -91,7 +94,7 @@ def answer(request: HttpRequest, question_id: int) -> HttpResponse:
         form.cleaned_data["version"], question.form_version
     ):
         # Grade only what the learner actually saw: the question changed under them.
-        message = "This question was updated while you were reading. Review it and answer again."
+        message = _("This question was updated while you were reading. Review it and answer again.")
         return question_response(
             request, question, error=message, status=409, topic_question_ids=ids
         )
@@ -102,7 +105,7 @@ def answer(request: HttpRequest, question_id: int) -> HttpResponse:
         gone = not (question.is_active and topic.is_active and topic.course.is_active)
         status = 410 if gone else 400
         return question_response(
-            request, question, error=str(error), status=status, topic_question_ids=ids
+            request, question, error=_(str(error)), status=status, topic_question_ids=ids
         )
     try:
         attempt, score = record_and_score(
@@ -110,7 +113,7 @@ def answer(request: HttpRequest, question_id: int) -> HttpResponse:
         )
     except AnswerError as error:
         return question_response(
-            request, question, error=str(error), status=409, topic_question_ids=ids
+            request, question, error=_(str(error)), status=409, topic_question_ids=ids
         )
     if not request.htmx:
         return redirect(f"{question.topic.get_absolute_url()}#{question.anchor}")
@@ -122,7 +125,7 @@ def answer(request: HttpRequest, question_id: int) -> HttpResponse:
 @vary_on_headers("HX-Request")
 def retry(request: HttpRequest, question_id: int) -> HttpResponse:
     """ "Try again": the question as a fresh form."""
-    found = answerable(question_id)
+    found = answerable(request, question_id)
     question = found.question
     if not request.htmx:
         return redirect(
@@ -139,6 +142,7 @@ def mark_read(request: HttpRequest, topic_id: int) -> HttpResponse:
         Topic.objects.active().filter(course__is_active=True).select_related("chapter", "course"),
         pk=topic_id,
     )
+    use_course_language(request, topic.course)
     learner = learner_for_answer(request)
     TopicProgress.objects.get_or_create(
         learner=learner, topic=topic, defaults={"read_at": timezone.now()}
@@ -163,6 +167,7 @@ def progress_list(request: HttpRequest) -> HttpResponse:
 def progress_detail(request: HttpRequest, course_slug: str) -> HttpResponse:
     """My progress in one course: each topic's status and first-try score, and my mistakes."""
     course = active_course(course_slug)
+    use_course_language(request, course)
     learner = current_learner(request)
     context = {
         "course": course,
@@ -190,7 +195,7 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A missing or stale CSRF token: say what to do, in the fragment when htmx asked."""
-    message = "Your session has expired or this form is stale. Reload the page and try again."
+    message = _("Your session has expired or this form is stale. Reload the page and try again.")
     if request.headers.get("HX-Request"):
         return HttpResponse(f'<p class="feedback error" role="alert">{message}</p>', status=403)
     return render(request, "403_csrf.html", {"message": message}, status=403)

@@ -1,13 +1,27 @@
 import os
+import subprocess
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 from tests.factories import FIXTURE_COURSE, SEED_COURSE, load
 
 # Playwright's sync API runs an event loop in this thread; Django's async guard would refuse
 # the ORM calls that live_server tests make around it.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_catalogs():
+    """Translations compiled from their .po files (make does it; this covers a bare pytest)."""
+    for po in Path(settings.BASE_DIR, "locale").glob("*/LC_MESSAGES/django.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            subprocess.run(["msgfmt", "--check", "-o", str(mo), str(po)], check=True)  # noqa: S603, S607
+            translation.trans_real._translations.clear()
 
 
 @pytest.fixture(autouse=True)

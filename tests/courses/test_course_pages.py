@@ -144,7 +144,7 @@ def test_course_pages_offer_the_other_courses(client, courses):
 
 
 def test_header_progress_link_follows_the_course(client, courses):
-    assert 'href="/zweiter/progress/">My progress' in client.get("/zweiter/").content.decode()
+    assert 'href="/zweiter/progress/">Mein Fortschritt' in client.get("/zweiter/").content.decode()
     assert 'href="/progress/">My progress' in client.get("/").content.decode()
 
 

@@ -38,7 +38,10 @@ def test_home_without_content_is_404(client, db):
 def test_chapter_page(client, fixture_course):
     response = client.get(reverse("courses:chapter", args=["fixture", "basics"]))
     assert response.status_code == 200
-    assert "Topic 1: Hello" in response.content.decode()
+    html = response.content.decode()
+    assert '<li value="1">' in html
+    assert 'href="/fixture/basics/hello/">Hello</a>' in html
+    assert "Topic 1: Hello" not in html  # the list numbers topics; the link does not repeat it
 
 
 def test_unknown_chapter_is_404(client, fixture_course):
