@@ -1,4 +1,4 @@
-"""Write a large course shaped like the seed topic (content/02-images/12-base-images.md).
+"""Write a large course (or several) shaped like the seed topic (content/containers/02-images/).
 
 Each topic is ~9 KB of Markdown: prose, a ```spectrum fence, Dockerfile and shell code blocks,
 lists, a table and a five-question Knowledge Check. Text varies per topic so every file has its
@@ -11,7 +11,13 @@ import argparse
 import re
 from pathlib import Path
 
-SEED = Path(__file__).resolve().parent.parent / "content" / "02-images" / "12-base-images.md"
+SEED = (
+    Path(__file__).resolve().parent.parent
+    / "content"
+    / "containers"
+    / "02-images"
+    / "12-base-images.md"
+)
 KEEP = ["Full vs Slim"]
 EXTRA_QUESTION = """
 ### Which base is the sane default for most services?
@@ -66,12 +72,13 @@ def topic_text(number: int, chapter: int, parts: tuple[str, dict[str, str], str]
     return "\n".join(out)
 
 
-def generate(root: Path, chapters: int, topics: int) -> int:
+def generate(root: Path, chapters: int, topics: int, slug: str = "containers") -> int:
     """Write course.md, `chapters` chapter folders with `topics` topics each; return the count."""
     parts = seed_parts()
     root.mkdir(parents=True, exist_ok=True)
     (root / "course.md").write_text(
-        "---\ntitle: Containers at Scale\nslug: containers\n---\n\nA generated benchmark course.\n",
+        f"---\ntitle: Containers at Scale ({slug})\nslug: {slug}\n---\n\n"
+        "A generated benchmark course.\n",
         encoding="utf-8",
     )
     n = 0
@@ -88,6 +95,14 @@ def generate(root: Path, chapters: int, topics: int) -> int:
                 topic_text(n, c, parts), encoding="utf-8"
             )
     return n
+
+
+def generate_many(root: Path, courses: int, chapters: int, topics: int) -> int:
+    """`courses` course folders (course-1, …), each a generated course; return all topics."""
+    return sum(
+        generate(root / f"course-{k}", chapters, topics, slug=f"course-{k}")
+        for k in range(1, courses + 1)
+    )
 
 
 def main() -> None:

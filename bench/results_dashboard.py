@@ -61,7 +61,7 @@ def main() -> None:
 
     try:
         content = work / "content"
-        shutil.copytree(ROOT / "content", content)
+        shutil.copytree(ROOT / "content" / "containers", content)
         for i in range(args.extra_topics):
             chapter = content / "90-synthetic"
             chapter.mkdir(exist_ok=True)
@@ -78,20 +78,22 @@ def main() -> None:
             verbosity=0,
         )
         generated = time.perf_counter() - started
-        staff = get_user_model().objects.create_user("bench-staff", password="x", is_staff=True)
+        staff = get_user_model().objects.create_user(
+            "bench-staff", password="x", is_staff=True, is_superuser=True
+        )
         client = Client()
         client.force_login(staff)
         question = Question.objects.active().first()
         learner = Learner.objects.filter(attempts__isnull=False).order_by("pk").first()
         pages = [
-            ("topics", "/results/"),
-            ("questions", "/results/questions/"),
-            ("question", f"/results/questions/{question.pk}/"),
-            ("learners", "/results/learners/"),
-            ("learner search", "/results/learners/?q=learner-1-42"),
-            ("learner", f"/results/learners/{learner.pk}/"),
-            ("questions.csv", "/results/questions.csv"),
-            ("attempts.csv (whole)", "/results/attempts.csv"),
+            ("topics", "/results/containers/"),
+            ("questions", "/results/containers/questions/"),
+            ("question", f"/results/containers/questions/{question.pk}/"),
+            ("learners", "/results/containers/learners/"),
+            ("learner search", "/results/containers/learners/?q=learner-1-42"),
+            ("learner", f"/results/containers/learners/{learner.pk}/"),
+            ("questions.csv", "/results/containers/questions.csv"),
+            ("attempts.csv (whole)", "/results/containers/attempts.csv"),
         ]
         print(
             f"{Question.objects.count()} questions, {args.learners} learners, "

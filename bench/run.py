@@ -242,6 +242,49 @@ def bench_pages(env: dict, work: Path, topic_path: str, repeats: int, duration: 
     return rounds
 
 
+# -- 2b. several courses: 10 courses x 100 topics ---------------------------------------------
+
+COURSES, COURSE_CHAPTERS, COURSE_TOPICS = 10, 5, 20
+
+
+def bench_courses(work: Path, repeats: int, duration: int) -> dict:
+    """Load 10 courses of 100 topics (cold, unchanged) and serve a topic page of one of them."""
+    from gen_course import generate_many
+
+    tree = work / "courses"
+    generate_many(tree, COURSES, COURSE_CHAPTERS, COURSE_TOPICS)
+    template = work / "courses-template.sqlite3"
+    manage(base_env(f"sqlite:///{template}"), "migrate", "--noinput", "-v0")
+    results: dict = {"cold": [], "unchanged": []}
+    for i in range(repeats):
+        target = work / f"courses-{i}.sqlite3"
+        shutil.copy(template, target)
+        results["cold"].append(load_seconds(base_env(f"sqlite:///{target}"), tree))
+        log(f"10 courses cold #{i + 1}: {results['cold'][-1]:.2f}s")
+    env = base_env(f"sqlite:///{target}")
+    for _ in range(repeats):
+        results["unchanged"].append(load_seconds(env, tree))
+    manage(env, "collectstatic", "--noinput", "-v0")
+    app = gunicorn({**env, "BENCH_PAGE": "/dev/null"}, APP_PORT, work)
+    base = f"http://127.0.0.1:{APP_PORT}"
+    # A topic in the middle of the sixth course.
+    n = COURSE_CHAPTERS * COURSE_TOPICS // 2
+    topic = f"{base}/course-6/chapter-3/base-images-{n}/"
+    ceiling = f"{base}/bench/bare/"
+    for url in (topic, ceiling):
+        wrk(url, 1, 8)
+    results["anonymous"], results["ceiling"] = [], []
+    for r in range(repeats):
+        results["anonymous"].append(wrk(topic, duration, 32))
+        results["ceiling"].append(wrk(ceiling, duration, 32))
+        log(
+            f"10 courses, wrk round {r + 1}: topic {results['anonymous'][-1]['rps']:.0f}/s, "
+            f"ceiling {results['ceiling'][-1]['rps']:.0f}/s"
+        )
+    stop(app)
+    return results
+
+
 # -- 3. grading under concurrency ------------------------------------------------------------
 
 
@@ -435,6 +478,30 @@ def report(res: dict, args) -> str:
                     f"{w['requests']} requests | DOMContentLoaded {w['dcl_ms']:.0f} ms; "
                     f"{w['cached']} from cache |"
                 )
+    courses = res.get("courses")
+    if courses:
+        total = COURSES * COURSE_CHAPTERS * COURSE_TOPICS
+        row(f"load_content cold, {COURSES} courses x 100 topics ({total})", "s", courses["cold"],
+            "{:.2f}")  # fmt: skip
+        row(f"load_content unchanged, {COURSES} courses", "s", courses["unchanged"], "{:.2f}")
+        ratios = [
+            r["rps"] / c["rps"]
+            for r, c in zip(courses["anonymous"], courses["ceiling"], strict=True)
+        ]
+        notes = f"**{statistics.median(ratios):.2f}x ceiling** (same run's bare view)"
+        if pages:
+            one = statistics.median(
+                r["rps"] / c["rps"]
+                for r, c in zip(pages["anonymous"], pages["ceiling"], strict=True)
+            )
+            change = statistics.median(ratios) / one - 1
+            notes += f"; one course {one:.2f}x: {change:+.0%} (target within 10%)"
+        row(
+            f"topic page, anonymous, one of {COURSES} courses",
+            "req/s",
+            [r["rps"] for r in courses["anonymous"]],
+            notes=notes,
+        )
     for key, label in [("grading_sqlite", "SQLite"), ("grading_pg", "PostgreSQL")]:
         runs = res.get(key)
         if isinstance(runs, str):
@@ -501,7 +568,7 @@ def main() -> None:
     parser.add_argument("--grade-duration", type=float, default=5.0)
     parser.add_argument("--chapters", type=int, default=50)
     parser.add_argument("--topics", type=int, default=20, help="per chapter")
-    parser.add_argument("--only", default="load,pages,sqlite,pg,dashboard")
+    parser.add_argument("--only", default="load,pages,courses,sqlite,pg,dashboard")
     parser.add_argument("--no-doc", action="store_true", help="do not write docs/benchmarks.md")
     args = parser.parse_args()
     only = set(args.only.split(","))
@@ -520,7 +587,7 @@ def main() -> None:
         sizes = [p.stat().st_size for p in course.rglob("*-base-images-*.md")]
         log(f"generated {res['topics']} topics, {statistics.fmean(sizes) / 1024:.1f} KB each")
         paths = [
-            f"/chapter-{c}/base-images-{(c - 1) * args.topics + t}/"
+            f"/containers/chapter-{c}/base-images-{(c - 1) * args.topics + t}/"
             for c in range(1, args.chapters + 1)
             for t in range(1, args.topics + 1)
         ]
@@ -560,6 +627,8 @@ def main() -> None:
                     pg_env, PG_APP_PORT, paths[1:], args.repeats, args.grade_duration
                 )
                 stop(pg_app)
+        if "courses" in only:
+            res["courses"] = bench_courses(work, args.repeats, args.duration)
         if "dashboard" in only:
             res["dashboard"] = bench_dashboard(work)
     finally:
