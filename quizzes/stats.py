@@ -218,16 +218,18 @@ def question_stats(course: Course, topic: Topic | None = None) -> list[VersionSt
     ):
         if question_id in by_pk:
             stats = entry(question_id, version)
-            stats.attempts, stats.learners = n, learners
+            # PostgreSQL sums to Decimal: counts are ints (templates pluralise on them).
+            stats.attempts, stats.learners = int(n), int(learners)
     for question_id, version, n, right, group, upper, lower in _rows(
         _analysis_sql(marks), _ids(ids)
     ):
         if question_id not in by_pk:
             continue
         stats = entry(question_id, version)
-        stats.first_attempts, stats.facility, stats.group_size = n, right / n, group
+        stats.first_attempts, stats.facility = int(n), float(right) / int(n)
+        stats.group_size = int(group or 0)
         if group and n >= 2:
-            stats.discrimination = (upper - lower) / group
+            stats.discrimination = float(upper - lower) / int(group)
     picks: dict[tuple[int, str], dict[int, int]] = defaultdict(dict)
     for question_id, version, choice_id, n in _rows(
         f"SELECT a.question_id, a.version, p.choice_id, COUNT(*) FROM {ATTEMPT} a"

@@ -45,7 +45,7 @@ def test_a_session_started_on_one_server_continues_on_the_other(servers):
     a, b = servers
     cookies = SimpleCookie()
 
-    status, _, page = a.request("GET", "/", cookies)
+    status, _, page = a.request("GET", "/fixture/", cookies)
     assert status == 200
     assert account_name(page) is None
     assert "csrftoken" in cookies
@@ -63,7 +63,7 @@ def test_a_session_started_on_one_server_continues_on_the_other(servers):
     assert status == 302, "login on server A failed"
     assert "sessionid" in cookies
 
-    status, _, page = b.request("GET", "/", cookies)
+    status, _, page = b.request("GET", "/fixture/", cookies)
     assert status == 200
     assert account_name(page) == "ada"
 
@@ -71,7 +71,7 @@ def test_a_session_started_on_one_server_continues_on_the_other(servers):
         "POST", "/accounts/logout/", cookies, {"csrfmiddlewaretoken": cookies["csrftoken"].value}
     )
     assert status == 302
-    _, _, page = a.request("GET", "/", cookies)
+    _, _, page = a.request("GET", "/fixture/", cookies)
     assert account_name(page) is None
 
 
@@ -86,12 +86,12 @@ def test_an_answer_given_on_one_server_shows_in_progress_on_the_other(servers):
     User.objects.create_user("ada", password=PASSWORD)
     a, b = servers
     cookies = SimpleCookie()
-    a.request("GET", "/", cookies)
+    a.request("GET", "/containers/", cookies)
     token = cookies["csrftoken"].value
     login = {"username": "ada", "password": PASSWORD, "csrfmiddlewaretoken": token}
     assert b.request("POST", "/accounts/login/", cookies, login)[0] == 302
 
-    _, _, progress = b.request("GET", "/quiz/progress/", cookies)
+    _, _, progress = b.request("GET", "/containers/progress/", cookies)
     assert "—" in first_try_scores(progress)  # nothing answered yet
     assert not any(score.startswith("1 of") for score in first_try_scores(progress))
 
@@ -109,5 +109,5 @@ def test_an_answer_given_on_one_server_shows_in_progress_on_the_other(servers):
     status, _, _ = a.request("POST", f"/quiz/answer/{question_id}/", cookies, answer)
     assert status == 302
 
-    _, _, progress = b.request("GET", "/quiz/progress/", cookies)
+    _, _, progress = b.request("GET", "/containers/progress/", cookies)
     assert any(score.startswith("1 of") for score in first_try_scores(progress))
