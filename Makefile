@@ -3,6 +3,16 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Dependencies are installed from uv.lock by uv, pinned here and installed from PyPI into its own
+# small venv: `uv sync` makes .venv match the lock exactly, so uv must not live inside .venv.
+# The Dockerfile pins the same version (ARG UV_VERSION; tests/config/test_lock.py compares them).
+UV_VERSION := 0.13.9
+TOOLS := .tools/uv-$(UV_VERSION)
+UV := UV_PROJECT_ENVIRONMENT=$(VENV) $(TOOLS)/bin/uv
+# Fails, with the fix in the message, when pyproject.toml changed and uv.lock was not re-locked.
+LOCK_CHECK = $(UV) lock --check --python $(PYTHON) --quiet || { \
+	echo "uv.lock does not match pyproject.toml: run 'make lock' and commit uv.lock (CONTRIBUTING.md)." >&2; \
+	exit 1; }
 PORT ?= 8000
 CHROMIUM_PATH ?= /usr/bin/chromium
 export CHROMIUM_PATH
@@ -10,19 +20,29 @@ export CHROMIUM_PATH
 # The PostgreSQL pass of CI (`.ci/postgres.sh` sets the server up).
 POSTGRES_URL ?= postgres://coursedeck:coursedeck@127.0.0.1:5432/coursedeck
 
-.PHONY: run test test-postgres lint format chromium gettext messages migrate content bench bench-tools clean help
+.PHONY: run test test-postgres lint lock lock-check lock-upgrade format chromium gettext messages \
+	migrate content bench bench-tools clean help
 
 help:
 	@echo "make run    - set up .venv, migrate, load content/, serve http://127.0.0.1:$(PORT)"
 	@echo "make test   - install test dependencies (Chromium included), run ruff and pytest"
 	@echo "make test-postgres - make test against PostgreSQL (run .ci/postgres.sh first)"
-	@echo "make lint   - ruff check and format check, hadolint on the Dockerfile"
+	@echo "make lint   - ruff check and format check, hadolint on the Dockerfile, uv.lock in sync"
+	@echo "make lock   - re-lock uv.lock after editing pyproject.toml (see CONTRIBUTING.md)"
+	@echo "make lock-upgrade [PACKAGE=name] - re-lock to the newest versions pyproject.toml allows"
+	@echo "make messages - collect new interface text into locale/*/LC_MESSAGES/django.po"
 	@echo "make bench  - run the benchmarks (see bench/README.md)"
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(TOOLS)/bin/uv:
+	rm -rf $(TOOLS)
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+# Exactly the locked set (the app, editable, with the dev and test extras): anything else in
+# .venv is removed, so what passes here is what the lock says.
+$(STAMP): pyproject.toml uv.lock $(TOOLS)/bin/uv
+	@$(LOCK_CHECK)
+	$(UV) sync --frozen --python $(PYTHON) --extra dev
 	touch $(STAMP)
 
 # Interface translations: locale/<lang>/LC_MESSAGES/django.po, compiled to .mo (not committed).
@@ -46,6 +66,15 @@ messages: $(STAMP) gettext
 	DEBUG=1 $(BIN)/python manage.py makemessages --all --no-obsolete \
 		--ignore=.venv --ignore=.tools --ignore=tests --ignore=bench --ignore=staticfiles
 
+lock-check: $(TOOLS)/bin/uv
+	@$(LOCK_CHECK)
+
+lock: $(TOOLS)/bin/uv
+	$(UV) lock --python $(PYTHON)
+
+lock-upgrade: $(TOOLS)/bin/uv
+	$(UV) lock --python $(PYTHON) $(if $(PACKAGE),--upgrade-package $(PACKAGE),--upgrade)
+
 run: $(STAMP) $(CATALOGS)
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py load_content
@@ -62,7 +91,7 @@ chromium:
 		exit 1; \
 	fi
 
-lint: $(STAMP)
+lint: $(STAMP) lock-check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/hadolint --failure-threshold warning Dockerfile
@@ -82,7 +111,7 @@ test-postgres:
 # everything on 127.0.0.1; see bench/README.md.
 BENCH_STAMP := $(VENV)/.bench-installed
 $(BENCH_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(UV) sync --frozen --python $(PYTHON) --extra dev --extra bench
 	touch $(BENCH_STAMP)
 
 bench-tools:
@@ -101,4 +130,4 @@ bench: $(BENCH_STAMP) chromium bench-tools
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .tools staticfiles .pytest_cache .ruff_cache .hypothesis
