@@ -63,7 +63,7 @@ locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po | gettext
 
 # Collect new interface text into the catalogs (then translate every new msgstr).
 messages: $(STAMP) gettext
-	DEBUG=1 $(BIN)/python manage.py makemessages --all --no-obsolete \
+	DEBUG=1 $(BIN)/python manage.py makemessages --all --no-obsolete --no-location \
 		--ignore=.venv --ignore=.tools --ignore=tests --ignore=bench --ignore=staticfiles
 
 lock-check: $(TOOLS)/bin/uv
