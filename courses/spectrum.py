@@ -55,6 +55,7 @@ class Mode:
     answers: dict[str, bool] = field(default_factory=dict)
     recommendation: Recommendation | None = None
     messages: list[str] = field(default_factory=list)
+    tried: list[str] = field(default_factory=list)  # a refused pair, kept in the compare form
 
     def params(self) -> list[tuple[str, str]]:
         """The canonical query parameters of this mode (unprefixed); none when plain."""
@@ -162,8 +163,12 @@ def read_mode(diagram: Mapping, params: Params, pre: str = "") -> Mode:
             return Mode(answers=answers, messages=[gettext("No rule matches these answers.")])
         return Mode("recommend", answers=answers, recommendation=found)
     if wanted[0] == "compare":
-        picked, problem = read_compare(params.get(f"{pre}compare") or [], ids)
-        return Mode("compare", compare=picked) if picked else Mode(messages=[problem])
+        values = params.get(f"{pre}compare") or []
+        picked, problem = read_compare(values, ids)
+        if picked:
+            return Mode("compare", compare=picked)
+        tried = [v.strip() for value in values for v in value.split(",") if v.strip() in ids]
+        return Mode(messages=[problem], tried=tried[:2] if len(tried) == 2 else [])
     tier = last(params, f"{pre}tier")
     if tier in ids:
         return Mode("tier", tier=tier)
@@ -263,6 +268,8 @@ def build_state(diagram: Mapping, params: Params, index: int = 0) -> dict:
     row_by_id = {r["id"]: r for r in rows}
     compared = [row_by_id[c] for c in mode.compare]
     picker = diagram.get("picker")
+    ids = list(by_id)
+    pair = mode.compare or mode.tried or (ids[1:3] if len(ids) > 2 else ids)
     return {
         "id": f"spectrum-{index}",
         "index": index,
@@ -282,7 +289,7 @@ def build_state(diagram: Mapping, params: Params, index: int = 0) -> dict:
             for key, label, value in zip(
                 "ab",
                 (gettext("Compare"), gettext("with")),
-                mode.compare or (list(by_id)[1:3] if len(tiers) > 2 else list(by_id)),
+                pair,
                 strict=False,
             )
         ],

@@ -288,3 +288,9 @@ def test_forms_show_only_their_own_modes_values():
     recommended = spectrum.build_state(modal(), parse_qs(f"compare=big,tiny&{PICKED}"))
     assert [s["value"] for s in recommended["compare_selects"]] == ["small", "tiny"]
     assert [q["answer"] for q in recommended["picker"]["questions"]] == [True, False]
+
+
+def test_a_refused_pair_stays_in_the_compare_form():
+    state = spectrum.build_state(modal(), parse_qs("compare=tiny&compare=tiny"))
+    assert state["mode"] == ""
+    assert [s["value"] for s in state["compare_selects"]] == ["tiny", "tiny"]

@@ -85,7 +85,9 @@ def test_compare_from_the_form_repeated_params(client, seed_course):
 def test_recommendation_describes_the_recommended_tier(client, seed_course):
     query = "q-static-binary=yes&q-needs-shell=no&q-glibc-only=no&q-debug-containers=no"
     html = page(client, query)
-    assert "Recommended: <strong>scratch</strong> · a few MB" in result(html)
+    assert 'Recommended: <strong>scratch</strong> · <span class="spectrum-size">a few MB' in result(
+        html
+    )
     assert "Empty — a static binary plus its certs" in result(html)
     assert re.findall(r'class="spectrum-tier is-recommended">\s*<a[^>]*tier-(\w+)', html) == [
         "scratch"
@@ -159,7 +161,7 @@ def test_diagram_uses_only_data_hx_attributes(client, seed_course):
     """data-hx-* validates as HTML; the diagram has no bare hx-* attribute."""
     html = page(client, "compare=slim,alpine")
     assert "data-hx-get=" in html
-    assert re.findall(r'\shx-[a-z-]+=', html) == []
+    assert re.findall(r"\shx-[a-z-]+=", html) == []
 
 
 def test_fragment_for_htmx_is_the_diagram_body_only(client, seed_course):
