@@ -29,7 +29,7 @@ def page(client, query: str = "") -> str:
 
 def result(html: str) -> str:
     """The diagram's result region: what the last action produced."""
-    return html[html.index('<section class="spectrum-result') : html.index("</section>")]
+    return html[html.index('class="spectrum-result') : html.index('class="spectrum-tools"')]
 
 
 def selected_tier(html: str) -> list[str]:
