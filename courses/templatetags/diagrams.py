@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs
 
 from django import template
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.safestring import SafeString
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from courses import spectrum
 from courses.models import Topic
@@ -33,10 +35,10 @@ def diagram_context(request: HttpRequest, topic: Topic, diagram: dict, index: in
 
 
 def deep_link(topic: Topic, context: dict) -> str:
-    """The topic URL that reopens this diagram in its current (valid) state."""
+    """The topic URL that reopens this diagram in its current (valid) state, at its result."""
     state = context.get("s")
     query = f"?{state['query']}" if state and state["query"] else ""
-    return f"{topic.get_absolute_url()}{query}#spectrum-{context['index']}"
+    return f"{topic.get_absolute_url()}{query}#spectrum-{context['index']}-result"
 
 
 @register.simple_tag(takes_context=True)
@@ -46,3 +48,10 @@ def render_diagram(context: template.Context, diagram: dict, index: int) -> Safe
     return render_to_string(
         "courses/_diagram.html", diagram_context(request, topic, diagram, index)
     )
+
+
+@register.filter
+def breakable(value: str) -> SafeString:
+    """Text with a line-break opportunity after each / and :, so image names wrap in cells."""
+    # Escaped first, and "/" or ":" never occur inside an entity, so the markup stays safe.
+    return mark_safe(re.sub(r"([/:])", r"\1<wbr>", escape(value)))  # noqa: S308
