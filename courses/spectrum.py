@@ -307,3 +307,29 @@ def build_state(diagram: Mapping, params: Params, index: int = 0) -> dict:
         "status": status(mode, by_id),
         "query": urlencode([(pre + k, v) for k, v in mode.params()]),
     }
+
+
+def answer_state(diagram: Mapping, choices: Sequence[tuple[str, str]]) -> dict:
+    """A question's answer mode: its (tier id, choice token) pairs as tiers on the diagram.
+
+    `diagram` is the question's copy (quizzes.models.Question.diagram); the bars share the
+    whole diagram's log scale, so they match the diagram on the page.
+    """
+    tiers = diagram["tiers"]
+    by_id = {t["id"]: t for t in tiers}
+    lo, hi = log_range([t["size_mb"] for t in tiers])
+    return {
+        "title": diagram["title"],
+        "axis": diagram["axis"],
+        "ticks": ticks(lo, hi),
+        "tiers": [
+            {
+                "token": token,
+                "name": by_id[tier]["name"],
+                "size": by_id[tier]["size"],
+                "pct": max(position(by_id[tier]["size_mb"], lo, hi), 1.5),
+            }
+            for tier, token in choices
+            if tier in by_id
+        ],
+    }

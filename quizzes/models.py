@@ -50,6 +50,12 @@ class Question(models.Model):
     allows_many = models.BooleanField(default=False, help_text="Select all that apply.")
     version = models.CharField(max_length=12, help_text="Hash of the text and choices.")
     source_line = models.PositiveIntegerField(default=0)
+    diagram = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="For a question answered on a diagram (`<!-- on: spectrum -->`): what it "
+        "shows of that diagram, copied at import; its choices are the diagram's tier ids.",
+    )
     is_active = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -67,6 +73,13 @@ class Question(models.Model):
     @property
     def anchor(self) -> str:
         return f"q-{self.key}"
+
+    def choice_label(self, choice: Choice) -> str:
+        """A choice as plain text for people: a diagram question's tier name, else its text."""
+        for tier in self.diagram.get("tiers", ()):
+            if tier["id"] == choice.text:
+                return tier["name"]
+        return choice.text
 
     @property
     def form_version(self) -> str:

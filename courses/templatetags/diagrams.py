@@ -1,4 +1,5 @@
-"""`{% render_diagram %}`: a topic's diagram, in the state its page URL asks for."""
+"""`{% render_diagram %}`: a topic's diagram, in the state its page URL asks for; and
+`{% answer_tiers %}`: a question's answer mode on its diagram."""
 
 from __future__ import annotations
 
@@ -48,6 +49,12 @@ def render_diagram(context: template.Context, diagram: dict, index: int) -> Safe
     return render_to_string(
         "courses/_diagram.html", diagram_context(request, topic, diagram, index)
     )
+
+
+@register.simple_tag
+def answer_tiers(question, choices) -> dict:
+    """The answer mode of a question answered on a diagram, for these choices in this order."""
+    return spectrum.answer_state(question.diagram, [(c.text, c.token) for c in choices])
 
 
 @register.filter
