@@ -23,7 +23,8 @@ QUESTION = """
 def spectrum(title: str = "T", names: tuple[str, ...] = ("big", "mid", "small")) -> str:
     """A spectrum fence with tiers big (100 MB), mid (10 MB), small (1 MB), in that order."""
     tiers = "".join(
-        TIER.format(id=i, mb=mb) for i, mb in zip(("big", "mid", "small"), (100, 10, 1))
+        TIER.format(id=i, mb=mb)
+        for i, mb in zip(("big", "mid", "small"), (100, 10, 1), strict=True)
     )
     for tier, name in zip(("big", "mid", "small"), names, strict=True):
         tiers = tiers.replace(f"name: {tier}\n", f"name: {name}\n")
