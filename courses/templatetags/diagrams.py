@@ -58,6 +58,12 @@ def answer_tiers(question, choices) -> dict:
 
 
 @register.filter
+def choice_label(question, choice) -> str:
+    """A choice as plain text: a diagram question's tier name, else its authored text."""
+    return question.choice_label(choice)
+
+
+@register.filter
 def breakable(value: str) -> SafeString:
     """Text with a line-break opportunity after each / and :, so image names wrap in cells."""
     # Escaped first, and "/" or ":" never occur inside an entity, so the markup stays safe.
