@@ -74,7 +74,7 @@ def test_the_form_is_a_radio_group_of_tiers_labelled_with_name_and_size(client, 
         ("full debian", "~1 GB"),
         ("slim", "~120 MB"),
         ("alpine", "~5 MB"),
-        ("distroless", "~20–50 MB"),
+        ("distroless", "~20\u201350 MB"),  # an en dash, as the fence writes it
         ("scratch", "a few MB"),
     ]
 
