@@ -17,6 +17,7 @@ from tests.factories import SEED_TOPIC, answer, load, minimal_tree, question_for
 
 pytestmark = pytest.mark.django_db
 TOPIC_URL = "/containers/images/base-images/"
+HTMX = {"HX-Request": "true"}
 TIERS = ["full", "slim", "alpine", "distroless", "scratch"]
 NAMES = ["full debian", "slim", "alpine", "distroless", "scratch"]
 
@@ -36,7 +37,7 @@ def form_block(html: str, question: Question) -> str:
 def post(client, question, nonce: str, choice: str, version: str = ""):
     data = {"nonce": nonce, "version": version or question.form_version, "choice": choice}
     url = reverse("quizzes:answer", args=[question.pk])
-    return client.post(url, data, headers={"HX-Request": "true"})
+    return client.post(url, data, headers=HTMX)
 
 
 def token_of(question: Question, tier: str) -> str:
@@ -178,6 +179,30 @@ def test_without_javascript_the_answer_redirects_to_the_result(client, question)
     assert response["Location"] == f"{TOPIC_URL}#{question.anchor}"
     page = client.get(response["Location"]).content.decode()
     assert "slim keeps a shell and apt for debugging" in page
+
+
+def test_an_empty_answer_shows_the_tiers_again_with_the_message(client, question):
+    nonce, _ = question_form(client.get(TOPIC_URL).content.decode(), question)
+    response = post(client, question, nonce, "")
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'role="radiogroup"' in html
+    assert html.count('class="spectrum-answer-tier"') == 5
+    assert 'role="alert"' in html
+
+
+def test_several_right_tiers_make_a_group_of_checkboxes_graded_as_a_set(client, tmp_path):
+    questions = QUESTION.replace("- [ ] mid", "- [x] mid")
+    load(minimal_tree(tmp_path, {"01-a.md": topic_text(body=spectrum(), questions=questions)}))
+    question = Question.objects.get()
+    block = form_block(client.get("/course/one/a/").content.decode(), question)
+    assert 'role="group"' in block
+    assert block.count('type="checkbox" name="choice"') == 3
+    nonce, _ = question_form(client.get("/course/one/a/").content.decode(), question)
+    data = {"nonce": nonce, "version": question.form_version}
+    data["choice"] = [token_of(question, "mid"), token_of(question, "small")]
+    response = client.post(reverse("quizzes:answer", args=[question.pk]), data, headers=HTMX)
+    assert "Correct!" in response.content.decode()
 
 
 def test_grading_a_diagram_question_costs_what_any_answer_costs(
