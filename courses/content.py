@@ -285,20 +285,20 @@ def parse_course_file(
         return None
     text, digest = read
     data, lines, body, first_line = split_front_matter(text, path, problems)
-    clean = check_front_matter(data, lines, "course", path, problems, slug)
+    front = check_front_matter(data, lines, "course", path, problems, slug)
     found = reference_problems(body, path, first_line)
     problems.extend(found)
-    if clean is None or found:
+    if front is None or found:
         return None
     return CourseSource(
         path,
-        clean["title"],
-        clean["slug"],
+        front.title,
+        front.slug,
         body.strip(),
         digest,
-        summary=clean["summary"] or first_paragraph(body),
-        language=clean["language"],
-        order=clean["order"],
+        summary=front.summary or first_paragraph(body),
+        language=front.language,
+        order=front.order,
         lines=lines,
     )
 
@@ -311,13 +311,11 @@ def parse_chapter_file(
         return None
     text, digest = read
     data, lines, body, _ = split_front_matter(text, path, problems)
-    clean = check_front_matter(data, lines, "chapter", path, problems, default_slug(folder))
-    if clean is None:
+    front = check_front_matter(data, lines, "chapter", path, problems, default_slug(folder))
+    if front is None:
         return None
-    summary = clean["summary"] or body.strip()
-    return ChapterSource(
-        path, clean["number"], clean["title"], clean["slug"], summary, digest, lines=lines
-    )
+    summary = front.summary or body.strip()
+    return ChapterSource(path, front.number, front.title, front.slug, summary, digest, lines=lines)
 
 
 def parse_topic_file(file: Path, path: str, problems: list[Problem]) -> TopicSource | None:
@@ -346,7 +344,7 @@ def parse_topic_text(
         return None
     before = len(problems)
     data, key_lines, body, first_line = split_front_matter(text, path, problems)
-    clean = check_front_matter(data, key_lines, "topic", path, problems, slug) if data else None
+    front = check_front_matter(data, key_lines, "topic", path, problems, slug)
     problems.extend(reference_problems(body, path, first_line))
     lines = body.split("\n")
     section = split_knowledge_check(lines)
@@ -355,15 +353,15 @@ def parse_topic_text(
     questions: list[QuestionSource] = []
     if section.start is not None:
         questions = parse_questions(section, path, first_line + section.start + 1, problems)
-    if len(problems) > before or clean is None:
+    if len(problems) > before or front is None:
         return None
     return TopicSource(
         path=path,
-        number=clean["number"],
-        title=clean["title"],
-        slug=clean["slug"],
-        summary=clean["summary"],
-        minutes=clean["minutes"],
+        number=front.number,
+        title=front.title,
+        slug=front.slug,
+        summary=front.summary,
+        minutes=front.minutes,
         body="\n".join(body_lines).strip() + "\n",
         questions=questions,
         diagrams=diagrams,
