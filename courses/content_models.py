@@ -186,8 +186,12 @@ class Tier(Strict):
     """One tier of the spectrum, drawn as a row with a bar for its size."""
 
     id: Id = Field(description="Unique in the diagram; used in links (?tier=slim).")
-    name: Text
-    examples: list[str] = Field(min_length=1, **says("must list image names"))
+    name: Text = Field(description="The tier's name, as shown.")
+    examples: list[str] = Field(
+        min_length=1,
+        description="Image names, e.g. [python:3.12-slim].",
+        **says("must list image names"),
+    )
     size: Text = Field(description="The size label shown, e.g. ~120 MB.")
     size_mb: float = Field(
         ge=SIZE_MB_RANGE[0],
@@ -196,31 +200,39 @@ class Tier(Strict):
         description="The size placed on the log-scale axis, in megabytes.",
         **says("must be a number of megabytes from 0.001 to 1000000000"),
     )
-    shell: Flag
-    package_manager: Flag
-    libc: Literal["glibc", "musl", "none"] = Field(**says("must be one of glibc, musl, none"))
-    attack_surface: Text
-    debuggability: Text
-    summary: Text
-    typical_use: Text
-    mistake: Text
+    shell: Flag = Field(description="Whether the image has a shell.")
+    package_manager: Flag = Field(description="Whether the image has a package manager.")
+    libc: Literal["glibc", "musl", "none"] = Field(
+        description="The C library.", **says("must be one of glibc, musl, none")
+    )
+    attack_surface: Text = Field(description="How much there is to attack and patch.")
+    debuggability: Text = Field(description="How easy it is to debug inside.")
+    summary: Text = Field(description="One sentence about the tier.")
+    typical_use: Text = Field(description="What it is used for.")
+    mistake: Text = Field(description="A common mistake with it.")
 
 
 class PickerQuestion(Strict):
     """A question the learner answers yes or no."""
 
-    id: Id
-    label: Text
+    id: Id = Field(description="Unique in the picker; rules name it in `when`.")
+    label: Text = Field(description="The question, e.g. Do you need a shell to debug?")
 
 
 class Rule(Strict):
     """Recommends a tier when every answer in `when` matches (the first matching rule wins)."""
 
     when: dict[str, bool] = Field(
-        default_factory=dict, **says("must map picker question ids to true or false")
+        default_factory=dict,
+        description="Question id -> the answer this rule needs (true or false).",
+        **says("must map picker question ids to true or false"),
     )
-    recommend: str = Field(**says("must be a tier id"))
-    because: Text = Field(**says("must explain the recommendation"))
+    recommend: str = Field(
+        description="The id of the tier it recommends.", **says("must be a tier id")
+    )
+    because: Text = Field(
+        description="Why, shown with the recommendation.", **says("must explain the recommendation")
+    )
 
 
 class Picker(Strict):
@@ -228,8 +240,14 @@ class Picker(Strict):
 
     item_nouns: ClassVar[dict[str, str]] = {"questions": "question", "rules": "rule"}
 
-    questions: list[PickerQuestion] = Field(min_length=1, **says("must list at least one question"))
-    rules: list[Rule] = Field(min_length=1, **says("must list at least one rule"))
+    questions: list[PickerQuestion] = Field(
+        min_length=1, description="Asked in order.", **says("must list at least one question")
+    )
+    rules: list[Rule] = Field(
+        min_length=1,
+        description="The first rule whose `when` matches wins; end with one without `when`.",
+        **says("must list at least one rule"),
+    )
 
 
 class Spectrum(Strict):
@@ -238,11 +256,15 @@ class Spectrum(Strict):
     noun: ClassVar[str] = "the fence"
     item_nouns: ClassVar[dict[str, str]] = {"tiers": "tier"}
 
-    title: Text
-    caption: AnyText = ""
+    title: Text = Field(description="The diagram's heading.")
+    caption: AnyText = Field(default="", description="A line under the heading.")
     axis: Axis
-    tiers: list[Tier] = Field(min_length=2, **says("must list at least two tiers"))
-    picker: Picker = Field(default=None)
+    tiers: list[Tier] = Field(
+        min_length=2,
+        description="In spectrum order (top to bottom), not size order.",
+        **says("must list at least two tiers"),
+    )
+    picker: Picker = Field(default=None, description="Optional: recommends a tier from answers.")
 
 
 def spectrum_references(spectrum: Spectrum) -> list[tuple[tuple, str]]:
