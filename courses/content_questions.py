@@ -49,7 +49,7 @@ def fence_owners(lines: list[str]) -> tuple[list[int | None], int | None]:
         if opened is None:
             if match:
                 opened, marker = i, match["fence"]
-            elif opens_comment(line):
+            elif "<!--" in line and opens_comment(line):  # the test in C first: most lines
                 if last_close is None:
                     last_close = max(
                         (j for j, text in enumerate(lines) if "-->" in text), default=-1
@@ -207,10 +207,10 @@ def parse_question(
         problems.append(Problem(path, line, "question heading is empty"))
     parts = QuestionParts()
     for offset, text in enumerate(lines[1:], start=1):
-        if in_comment(lines, owners, offset):
-            continue  # shows nothing, wherever it sits (a commented-out choice, say)
-        if owners[offset] is not None:
-            parts.fenced(text, opens=owners[offset] == offset)
+        owner = owners[offset]
+        if owner is not None:
+            if not opens_comment(lines[owner]):  # a comment shows nothing: skip its lines
+                parts.fenced(text, opens=owner == offset)
         else:
             read_line(parts, text, path, line + offset, problems)
     choices = parts.choices
