@@ -53,7 +53,7 @@ def says(phrase: str, **schema) -> dict:
 class Strict(BaseModel):
     """YAML already typed every value: take them as written (no '12' -> 12), no other keys."""
 
-    model_config = ConfigDict(strict=True, extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(strict=True, extra="forbid")
     # Lists whose items are named in messages: field -> noun ("tier 'slim'", "rule #2").
     item_nouns: ClassVar[dict[str, str]] = {}
     # What a message calls this model when it is the whole document.
@@ -115,6 +115,10 @@ Flag = Annotated[bool, Field(**says("must be true or false"))]
 
 
 class FrontMatter(Strict):
+    # Front matter is read from the model, so its values are stored as the model has them:
+    # trimmed. (Diagram data is stored as written, so it is validated as written: " slim" is
+    # not the tier id "slim".)
+    model_config = ConfigDict(str_strip_whitespace=True)
     noun: ClassVar[str] = "front matter"
 
 

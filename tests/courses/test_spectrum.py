@@ -229,6 +229,15 @@ def test_a_question_key_yaml_reads_as_a_number_points_at_its_line(tmp_path):
     ]
 
 
+def test_an_id_with_spaces_is_refused_not_trimmed(tmp_path):
+    """The fence is stored as written: a trimmed id would match a rule the page cannot find."""
+    body = "title: T\n" + AXIS + two_tiers().replace("id: small", "id: ' small'")
+    assert problems(tmp_path, body) == [
+        "content/01-one/01-a.md:25: spectrum diagram: tier #2: 'id' must be lowercase letters, "
+        "digits and hyphens, not ' small'"
+    ]
+
+
 # --- pure: picker rules and scale -------------------------------------------------------------
 
 RULES = [
