@@ -11,8 +11,11 @@ The format is documented in docs/authoring.md. Front matter is read by
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from courses.content_front import MAX_PATH, check_front_matter, split_front_matter
@@ -139,12 +142,37 @@ def default_slug(name: str) -> str:
 # --- the tree ------------------------------------------------------------------------------
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector for the length of a parse.
+
+    A parse allocates hundreds of thousands of small objects (YAML nodes, validated models,
+    dataclasses) that mostly live until it returns, so each burst of allocations set off a
+    collection walking the growing heap to free nothing: a fifth of the time of parsing a
+    1,000-topic course, without any saving in memory. Reference counting still frees
+    everything else at once, and the collector runs again when the parse returns.
+    """
+    if not gc.isenabled():
+        yield  # an enclosing parse paused it
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def parse_course(root: Path, base: Path | None = None) -> CourseSource:
     """Parse the course folder `root`, raising ContentError with every problem.
 
     Paths in problems and rows start at `base` (the content tree's root; default `root`).
     """
-    root = Path(root)
+    with collector_paused():
+        return read_course(Path(root), base)
+
+
+def read_course(root: Path, base: Path | None) -> CourseSource:
+    """parse_course, with the collector paused."""
     problems: list[Problem] = []
     if not root.is_dir():
         raise ContentError([Problem(str(root), 0, "content directory does not exist")])

@@ -1,5 +1,6 @@
 """The pure parser: files -> dataclasses, and every problem reported at path:line."""
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -332,3 +333,11 @@ def test_a_slug_names_its_fix(tmp_path):
         "content/01-one/01-a.md:4: slug 'Big Slug' must be lowercase letters, digits and "
         "hyphens (for example 'big-slug')"
     ]
+
+
+def test_the_garbage_collector_runs_again_after_a_failed_parse(tmp_path):
+    """The parser pauses it for speed; an error must not leave it off for the process."""
+    minimal_tree(tmp_path / "content", {"01-a.md": "---\n---\n"})
+    with pytest.raises(ContentError):
+        parse_course(tmp_path / "content")
+    assert gc.isenabled()
