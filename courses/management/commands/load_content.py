@@ -6,6 +6,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
 
 from courses.content import ContentError
 from courses.importer import LoadReport, UnknownCourse, load_content
@@ -67,6 +69,7 @@ class Command(BaseCommand):
         verbosity=1,
         **options,
     ):
+        refuse_unmigrated_database()
         root = Path(directory) if directory else Path(settings.CONTENT_DIR)
         started = time.perf_counter()
         show_progress = verbosity >= 1 and output_format == "text"
@@ -125,3 +128,14 @@ class Command(BaseCommand):
             self.stdout.flush()
 
         return show
+
+
+def refuse_unmigrated_database() -> None:
+    """A load (or a check, which is a rolled-back load) needs the current tables: say so plainly
+    instead of failing on the first missing column."""
+    executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        raise CommandError(
+            "the database is missing migrations: run '.venv/bin/python manage.py migrate' "
+            "first (make run does both)"
+        )
