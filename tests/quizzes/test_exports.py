@@ -2,6 +2,7 @@
 
 import csv
 import io
+from datetime import UTC
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -86,3 +87,28 @@ def test_every_formula_start_is_neutralised(start):
 def test_plain_text_and_numbers_are_left_alone():
     """Ordinary text, empty cells and numbers pass through unchanged."""
     assert [neutralise(v) for v in ("alice", "", "a=b", 3, -2)] == ["alice", "", "a=b", 3, -2]
+
+
+def test_attempts_csv_times_are_utc_iso_8601_to_the_millisecond(staff_client, hostile):
+    """Formatted by the database, the same on SQLite and PostgreSQL."""
+    from quizzes.models import Attempt
+
+    rows = read_csv(staff_client, "attempts-csv")
+    expected = {
+        str(a.pk): a.created_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+        for a in Attempt.objects.all()
+    }
+    assert {row["attempt"]: row["answered_at"] for row in rows} == expected
+
+
+def test_attempts_csv_sends_its_header_before_reading_any_attempt(
+    staff_client, hostile, django_assert_max_num_queries
+):
+    """The download starts at once, however many attempts follow."""
+    response = staff_client.get(reverse("results:attempts-csv", args=["course"]))
+    pieces = iter(response.streaming_content)
+    with django_assert_max_num_queries(0):
+        first = next(pieces)
+    assert first.decode().startswith("attempt,learner,username,")
+    assert first.count(b"\n") == 1
+    assert b"".join(pieces).count(b"\n") == 2
