@@ -1,0 +1,110 @@
+"""Search on SQLite: FTS5 (migration 0004 creates the tables and the triggers that fill them).
+
+- `courses_section_stemmed`: English courses, `porter unicode61 remove_diacritics 2` (so
+  "images" finds "image"); `courses_section_words`: every other language, unicode61 without
+  stemming (FTS5 has no other stemmer). Case and diacritics fold in both.
+- `courses_section_trigram`: every section, `trigram`: narrows the substring pass (words
+  inside longer words, CJK text without spaces) to the rows that hold each word of three or
+  more characters.
+
+Ranking is FTS5's bm25 with a weight per column: title 10, summary 6, heading 5, prose 1,
+code 0.5.
+"""
+
+from __future__ import annotations
+
+from courses.search_query import START, STOP, Query, Term
+from courses.search_sql import (
+    HIT_COLUMNS,
+    JOINS,
+    READING_ORDER,
+    TABLES,
+    VISIBLE,
+    Row,
+    fragment_rows,
+    make_row,
+    run,
+    visible,
+)
+
+STEMMED, WORDS, TRIGRAM = (
+    "courses_section_stemmed",
+    "courses_section_words",
+    "courses_section_trigram",
+)
+WEIGHTS = "10.0, 6.0, 5.0, 1.0, 0.5"  # title, summary, heading, prose, code
+SNIPPET_TOKENS = 24
+# FTS5 column numbers of the columns a snippet may come from.
+SUMMARY, PROSE, CODE = 1, 3, 4
+
+
+def quoted(text: str) -> str:
+    """An FTS5 string: whatever it holds is text for the tokenizer, never query syntax."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def fts_term(term: Term) -> str:
+    return quoted(term.text) + ("*" if term.prefix else "")
+
+
+def fts_query(query: Query) -> str:
+    """The query in FTS5 syntax: terms quoted, AND within a group, NOT after, OR between."""
+    groups = []
+    for group in query.groups:
+        words = " AND ".join(fts_term(t) for t in group if not t.negated)
+        excluded = "".join(f" NOT {fts_term(t)}" for t in group if t.negated)
+        groups.append(f"({words}){excluded}")
+    return " OR ".join(groups)
+
+
+def words(query: Query, course, config: str, limit: int) -> list[Row]:
+    """Sections matching the query's words, best first (bm25 over the weighted columns)."""
+    table = STEMMED if config == "english" else WORDS
+    match = fts_query(query)
+    found = run(
+        f"SELECT {HIT_COLUMNS} FROM {table} "
+        f"JOIN {TABLES['section']} s ON s.id = {table}.rowid {JOINS} "
+        f"WHERE {table} MATCH %s AND {VISIBLE} "
+        f"ORDER BY bm25({table}, {WEIGHTS}), {READING_ORDER} LIMIT %s",
+        [match, *visible(course.pk), limit],
+    )
+    if not found:
+        return []
+    # Snippets only for the rows shown, not for every match the ranking looked at.
+    ids = [r[0] for r in found]
+    snippets = {
+        r[0]: r[1:]
+        for r in run(
+            f"SELECT rowid, {snippet(table, SUMMARY)}, {snippet(table, PROSE)}, "
+            f"{snippet(table, CODE)} FROM {table} WHERE {table} MATCH %s "
+            f"AND rowid IN ({', '.join(['%s'] * len(ids))})",
+            [*[START, STOP, "…"] * 3, match, *ids],
+        )
+    }
+    return [make_row(r, pick(*snippets[r[0]])) for r in found]
+
+
+def snippet(table: str, column: int) -> str:
+    return f"snippet({table}, {column}, %s, %s, %s, {SNIPPET_TOKENS})"
+
+
+def pick(summary: str, prose: str, code: str) -> tuple[str, bool]:
+    """The snippet with a match in it (prose, then summary, then code), else the opening."""
+    for text, is_code in ((prose, False), (summary, False), (code, True)):
+        if START in text:
+            return text, is_code
+    return (summary or prose, False) if summary or prose else (code, True)
+
+
+def fragments(query: Query, course, limit: int) -> list[Row]:
+    """Sections holding every word inside longer words or CJK text (substring pass)."""
+    needles = query.words
+    # The trigram index can only look up strings of three characters or more.
+    indexed = [w for w in needles if len(w) >= 3]
+    narrow = ("", [])
+    if indexed:
+        narrow = (
+            f"s.id IN (SELECT rowid FROM {TRIGRAM} WHERE {TRIGRAM} MATCH %s)",
+            [" AND ".join(quoted(w) for w in indexed)],
+        )
+    return fragment_rows(needles, course.pk, limit, "instr", narrow)
