@@ -87,4 +87,4 @@ def words(query: Query, course, config: str, limit: int) -> list[Row]:
 
 def fragments(query: Query, course, limit: int) -> list[Row]:
     """Sections holding every word inside longer words or CJK text (substring pass)."""
-    return fragment_rows(query.words, course.pk, limit, "strpos")
+    return fragment_rows(query, course.pk, limit, "strpos")

@@ -58,12 +58,16 @@ class Query:
 
     @property
     def words(self) -> list[str]:
-        """Every term that must be found, once each (for substring matching and marking)."""
-        seen: dict[str, None] = {}
-        for group in self.groups:
-            for term in group:
-                if not term.negated:
-                    seen.setdefault(term.text, None)
+        """Every term to find, once each (the substring pass wants all of them)."""
+        return self.texts(negated=False)
+
+    @property
+    def excluded(self) -> list[str]:
+        """Every `-term`, once each."""
+        return self.texts(negated=True)
+
+    def texts(self, *, negated: bool) -> list[str]:
+        seen = {t.text: None for g in self.groups for t in g if t.negated == negated}
         return list(seen)
 
 
@@ -116,13 +120,18 @@ Spans = Callable[[str], list[tuple[int, int]]]
 
 
 def word_starts(stems: list[str]) -> Spans:
-    """Whole words that start with one of the stems (as a stemmer left them)."""
-    folded = [fold(s) for s in stems if s]
+    """Whole words that a stemmer could have cut to one of the stems.
+
+    A word matches when it starts with the stem, or with all of it but its last letter for
+    stems of four letters or more (stemmers rewrite endings: "jerry" -> "jerri", "making" ->
+    "make"). Only the marking in a snippet depends on it, never what is found.
+    """
+    starts = tuple({fold(s)[:-1] if len(s) >= 4 else fold(s) for s in stems if s})
 
     def spans(text: str) -> list[tuple[int, int]]:
-        return [m.span() for m in WORD_RE.finditer(text) if fold(m[0]).startswith(tuple(folded))]
+        return [m.span() for m in WORD_RE.finditer(text) if fold(m[0]).startswith(starts)]
 
-    return spans if folded else lambda text: []
+    return spans if starts else lambda text: []
 
 
 def substrings(needles: list[str]) -> Spans:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db import connection
 
 from courses.models import Chapter, Course, Section, Topic
-from courses.search_query import excerpt, substrings
+from courses.search_query import Query, excerpt, substrings
 
 # Tables by the models' names, so a renamed table cannot silently break search.
 TABLES = {
@@ -79,18 +79,21 @@ def make_row(values: tuple, snippet: tuple[str, bool]) -> Row:
 
 
 def fragment_rows(
-    words: list[str], course_id: int, limit: int, find: str, narrow: tuple[str, list] = ("", [])
+    query: Query, course_id: int, limit: int, find: str, narrow: tuple[str, list] = ("", [])
 ) -> list[Row]:
-    """Sections whose text holds every word as a substring, heavier columns first.
+    """Sections whose text holds every word of the query as a substring and none of its
+    exclusions, heavier columns first (alternatives with `or` are not told apart here).
 
     `find` is the engine's substring position function (SQLite `instr`, PostgreSQL
     `strpos`); `narrow` an optional indexed condition that keeps fewer rows to check (SQLite's
     trigram index). It runs only when the words pass found nothing.
     """
+    words, excluded = query.words, query.excluded
     if not words:
         return []
     holds = [narrow[0]] if narrow[0] else []
     holds += [f"{find}({ALL_TEXT}, lower(%s)) > 0" for _ in words]
+    holds += [f"{find}({ALL_TEXT}, lower(%s)) = 0" for _ in excluded]
     rank = " ".join(
         f"WHEN {find}(lower({column}), lower(%s)) > 0 THEN {len(WEIGHED) - i}"
         for i, column in enumerate(WEIGHED)
@@ -100,6 +103,7 @@ def fragment_rows(
         f"WHERE {VISIBLE} AND {' AND '.join(holds)} "
         f"ORDER BY CASE {rank} ELSE 0 END DESC, {READING_ORDER} LIMIT %s"
     )
-    params = [*visible(course_id), *narrow[1], *words, *[words[0]] * len(WEIGHED), limit]
+    params = [*visible(course_id), *narrow[1], *words, *excluded]
+    params += [*[words[0]] * len(WEIGHED), limit]
     spans = substrings(words)
     return [make_row(r, best_snippet(r[9], r[10], r[11], spans)) for r in run(sql, params)]

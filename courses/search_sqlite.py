@@ -107,4 +107,4 @@ def fragments(query: Query, course, limit: int) -> list[Row]:
             f"s.id IN (SELECT rowid FROM {TRIGRAM} WHERE {TRIGRAM} MATCH %s)",
             [" AND ".join(quoted(w) for w in indexed)],
         )
-    return fragment_rows(needles, course.pk, limit, "instr", narrow)
+    return fragment_rows(query, course.pk, limit, "instr", narrow)
