@@ -50,10 +50,14 @@ document.addEventListener("keydown", (event) => {
       input.focus();
       return;
     }
-    if (!["ArrowDown", "ArrowUp"].includes(event.key) || panel().hidden) return;
+    if (!["ArrowDown", "ArrowUp"].includes(event.key)) return;
     const all = links();
     if (!all.length) return;
     event.preventDefault();
+    if (panel().hidden) {
+      panel().hidden = false; // closed with Escape: the arrow opens it again
+      return;
+    }
     const i = all.indexOf(event.target);
     if (event.key === "ArrowDown") all[Math.min(i + 1, all.length - 1)].focus();
     else if (i <= 0) input.focus();
@@ -62,19 +66,16 @@ document.addEventListener("keydown", (event) => {
 
   document.addEventListener("htmx:afterSwap", (event) => {
     if (event.detail.target !== panel()) return;
-    // Only an answer to what the box still says is shown (an older one may arrive late).
+    // Shown when there is something to show and the box still holds a query (it may have
+    // been cleared while the answer was on its way).
     panel().hidden = !panel().textContent.trim() || !box().value.trim();
   });
 
-  // Leaving the search (focus or click elsewhere) closes the results; coming back reopens them.
-  document.addEventListener("focusin", (event) => {
-    const input = box();
-    if (!input) return;
-    if (!input.form.contains(event.target)) close();
-    else if (event.target === input && input.value.trim() && panel().textContent.trim()) panel().hidden = false;
-  });
-  document.addEventListener("click", (event) => {
-    const input = box();
-    if (input && !input.form.contains(event.target)) close();
-  });
+  // Leaving the search (focus or a click elsewhere) closes the results.
+  for (const type of ["focusin", "click"]) {
+    document.addEventListener(type, (event) => {
+      const input = box();
+      if (input && !input.form.contains(event.target)) close();
+    });
+  }
 })();
