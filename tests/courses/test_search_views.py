@@ -138,14 +138,51 @@ def test_search_is_read_only(shipped):
 
 
 def test_a_course_search_costs_a_few_queries(shipped, django_assert_max_num_queries):
-    with django_assert_max_num_queries(3):
-        Client().get("/containers/search/?q=musl")
+    """The content version, the course, then the ranked ids and their snippets."""
     with django_assert_max_num_queries(4):
+        Client().get("/containers/search/?q=musl")
+    with django_assert_max_num_queries(5):
         Client().get("/containers/search/?q=ctl")  # the substring pass too
 
 
 def test_searching_every_course_costs_a_few_queries_per_course(
     shipped, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(1 + 2 * 2):
+    with django_assert_max_num_queries(2 + 2 * 2):
         Client().get("/search/?q=commit")
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_repeated_search_costs_one_query(shipped, django_assert_num_queries, htmx):
+    """Answers are kept per content version: asking again reads only that version."""
+    headers = {"HX-Request": "true"} if htmx else {}
+    first = Client().get("/containers/search/?q=musl", headers=headers).content
+    with django_assert_num_queries(1):
+        again = Client().get("/containers/search/?q=musl", headers=headers).content
+    assert again.count(b'class="search-hit"') == first.count(b'class="search-hit"') == 3
+
+
+def test_a_load_makes_the_next_search_see_the_new_content(tmp_path):
+    root = minimal_tree(tmp_path, {"01-a.md": topic_text(body="Pelicans.")})
+    load(root)
+    assert "Nothing found" in page("/course/search/?q=cormorants")
+    (root / "01-one" / "01-a.md").write_text(topic_text(body="Cormorants."), encoding="utf-8")
+    load(root)
+    assert "1 result for" in page("/course/search/?q=cormorants")
+
+
+def test_each_visitor_gets_their_own_csrf_token_on_a_kept_page(shipped):
+    tokens = {
+        re.search(r'"X-CSRFToken": "([^"]+)"', page("/containers/search/?q=musl")).group(1)
+        for _ in range(2)
+    }
+    assert len(tokens) == 2
+
+
+def test_a_signed_in_user_sees_their_name_on_the_results_page(shipped, django_user_model):
+    page("/containers/search/?q=musl")  # kept for visitors without an account
+    client = Client()
+    client.force_login(django_user_model.objects.create_user("ada", password="x" * 12))
+    html = client.get("/containers/search/?q=musl").content.decode()
+    assert "<span>ada</span>" in html
+    assert "3 results for “musl”." in html
