@@ -166,6 +166,8 @@ class Section(models.Model):
         QUESTION = "question", "question prompt"
 
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="sections")
+    # The topic's course, repeated so the full-text index can narrow a search to one course.
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="+")
     position = models.PositiveIntegerField()
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.TEXT)
     anchor = models.TextField(blank=True, help_text="The heading's id; empty for the top.")

@@ -35,6 +35,7 @@ def topic_sections(
     rows = [
         Section(
             topic=topic,
+            course_id=topic.course_id,
             position=i,
             anchor=s.anchor,
             heading=s.heading,
@@ -50,6 +51,7 @@ def topic_sections(
         rows.append(
             Section(
                 topic=topic,
+                course_id=topic.course_id,
                 position=len(rows),
                 kind=Section.Kind.QUESTION,
                 anchor=Question(key=key).anchor,
@@ -82,7 +84,7 @@ class CourseIndex:
         """Replace re-rendered topics' sections, drop retired ones, fill in any missing."""
         if not enabled():
             return
-        here = Section.objects.filter(topic__course=self.course)
+        here = Section.objects.filter(course=self.course)
         # Fast deletes (nothing references a section): one statement each.
         Section.objects.filter(topic_id__in=self.stale).delete()
         here.filter(topic__is_active=False).delete()

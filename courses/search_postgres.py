@@ -19,20 +19,7 @@ from __future__ import annotations
 import re
 
 from courses.search_query import Query, Term, word_starts
-from courses.search_sql import (
-    HIT_COLUMNS,
-    JOINS,
-    READING_ORDER,
-    TABLES,
-    TEXT_COLUMNS,
-    VISIBLE,
-    Row,
-    best_snippet,
-    fragment_rows,
-    make_row,
-    run,
-    visible,
-)
+from courses.search_sql import TABLES, Row, best_snippet, fragment_rows, hit_rows, make_row, run
 
 WEIGHTS = "{0.1, 0.2, 0.5, 1.0}"  # D (code), C (prose), B (summary, heading), A (title)
 NORMALIZATION = 1  # divide by 1 + log(length): long sections do not win by length alone
@@ -71,18 +58,18 @@ def lexemes(tree: str) -> list[str]:
 def words(query: Query, course, config: str, limit: int) -> list[Row]:
     """Sections matching the query's words, best first (ts_rank over the weighted vector)."""
     expression, params = tsquery(query, config)
-    found = run(
-        f"SELECT {HIT_COLUMNS}, {TEXT_COLUMNS}, querytree(q.query) "
-        f"FROM (SELECT {expression} AS query) q CROSS JOIN {TABLES['section']} s {JOINS} "
-        f"WHERE s.document @@ q.query AND {VISIBLE} "
-        f"ORDER BY ts_rank('{WEIGHTS}', s.document, q.query, {NORMALIZATION}) DESC, "
-        f"{READING_ORDER} LIMIT %s",
-        [*params, *visible(course.pk), limit],
+    ranked = run(
+        f"SELECT s.id, querytree(q.query) FROM (SELECT {expression} AS query) q "
+        f"CROSS JOIN {TABLES['section']} s WHERE s.document @@ q.query AND s.course_id = %s "
+        f"ORDER BY ts_rank('{WEIGHTS}', s.document, q.query, {NORMALIZATION}) DESC, s.id "
+        "LIMIT %s",
+        [*params, course.pk, limit],
     )
-    if not found:
+    if not ranked:
         return []
-    spans = word_starts(lexemes(found[0][12]))
-    return [make_row(r, best_snippet(r[9], r[10], r[11], spans)) for r in found]
+    spans = word_starts(lexemes(ranked[0][1]))
+    rows = hit_rows([r[0] for r in ranked], course.pk)
+    return [make_row(r, best_snippet(r[9], r[10], r[11], spans)) for r in rows]
 
 
 def fragments(query: Query, course, limit: int) -> list[Row]:

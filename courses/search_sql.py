@@ -3,6 +3,11 @@
 Raw SQL, since each engine's full-text syntax is its own; every value travels as a
 parameter, and the only names spliced in are the models' own tables and the engine's FTS
 table names (constants).
+
+Each engine ranks a course's sections on the section table (or its FTS index) alone and
+keeps the best few; only those are joined to their topic, chapter and course, which also
+checks once more that all three are active (the importer already removes the sections of
+retired topics, and the views search active courses only).
 """
 
 from __future__ import annotations
@@ -58,6 +63,29 @@ def visible(course_id: int) -> list:
     return [course_id, True, True, True]
 
 
+def placeholders(values: list) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def hit_rows(
+    ids: list[int], course_id: int, columns: str = TEXT_COLUMNS, source: str = "", where=("", [])
+) -> list[tuple]:
+    """HIT_COLUMNS and `columns` of the visible sections among `ids`, in the order of `ids`.
+
+    `source` replaces the section table in FROM and `where` adds a condition (SQLite joins its
+    FTS table and repeats the MATCH, for snippets); its parameters follow those of `columns`.
+    """
+    if not ids:
+        return []
+    condition = f"{where[0]} AND " if where[0] else ""
+    sql = (
+        f"SELECT {HIT_COLUMNS}, {columns} FROM {source or TABLES['section'] + ' s'} {JOINS} "
+        f"WHERE {condition}s.id IN ({placeholders(ids)}) AND {VISIBLE}"
+    )
+    found = {r[0]: r for r in run(sql, [*where[1], *ids, *visible(course_id)])}
+    return [found[i] for i in ids if i in found]
+
+
 def run(sql: str, params: list) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -79,31 +107,33 @@ def make_row(values: tuple, snippet: tuple[str, bool]) -> Row:
 
 
 def fragment_rows(
-    query: Query, course_id: int, limit: int, find: str, narrow: tuple[str, list] = ("", [])
+    query: Query, course_id: int, limit: int, find: str, narrow=("", [])
 ) -> list[Row]:
     """Sections whose text holds every word of the query as a substring and none of its
     exclusions, heavier columns first (alternatives with `or` are not told apart here).
 
     `find` is the engine's substring position function (SQLite `instr`, PostgreSQL
-    `strpos`); `narrow` an optional indexed condition that keeps fewer rows to check (SQLite's
-    trigram index). It runs only when the words pass found nothing.
+    `strpos`); `narrow` an optional indexed subquery of section ids that may match (SQLite's
+    trigram index) to start from. It runs only when the words pass found nothing.
     """
     words, excluded = query.words, query.excluded
     if not words:
         return []
-    holds = [narrow[0]] if narrow[0] else []
-    holds += [f"{find}({ALL_TEXT}, lower(%s)) > 0" for _ in words]
+    holds = [f"{find}({ALL_TEXT}, lower(%s)) > 0" for _ in words]
     holds += [f"{find}({ALL_TEXT}, lower(%s)) = 0" for _ in excluded]
     rank = " ".join(
         f"WHEN {find}(lower({column}), lower(%s)) > 0 THEN {len(WEIGHED) - i}"
         for i, column in enumerate(WEIGHED)
     )
+    source = TABLES["section"] + " s"
+    if narrow[0]:
+        source = f"({narrow[0]}) m JOIN {source} ON s.id = m.id"
     sql = (
-        f"SELECT {HIT_COLUMNS}, {TEXT_COLUMNS} FROM {TABLES['section']} s {JOINS} "
+        f"SELECT {HIT_COLUMNS}, {TEXT_COLUMNS} FROM {source} {JOINS} "
         f"WHERE {VISIBLE} AND {' AND '.join(holds)} "
         f"ORDER BY CASE {rank} ELSE 0 END DESC, {READING_ORDER} LIMIT %s"
     )
-    params = [*visible(course_id), *narrow[1], *words, *excluded]
+    params = [*narrow[1], *visible(course_id), *words, *excluded]
     params += [*[words[0]] * len(WEIGHED), limit]
     spans = substrings(words)
     return [make_row(r, best_snippet(r[9], r[10], r[11], spans)) for r in run(sql, params)]

@@ -14,25 +14,15 @@ code 0.5.
 from __future__ import annotations
 
 from courses.search_query import START, STOP, Query, Term
-from courses.search_sql import (
-    HIT_COLUMNS,
-    JOINS,
-    READING_ORDER,
-    TABLES,
-    VISIBLE,
-    Row,
-    fragment_rows,
-    make_row,
-    run,
-    visible,
-)
+from courses.search_sql import TABLES, Row, fragment_rows, hit_rows, make_row, run
 
 STEMMED, WORDS, TRIGRAM = (
     "courses_section_stemmed",
     "courses_section_words",
     "courses_section_trigram",
 )
-WEIGHTS = "10.0, 6.0, 5.0, 1.0, 0.5"  # title, summary, heading, prose, code
+TEXT = "title summary heading prose code"  # the word tables' text columns (then course_id)
+WEIGHTS = "10.0, 6.0, 5.0, 1.0, 0.5, 0.0"  # title, summary, heading, prose, code, course_id
 SNIPPET_TOKENS = 24
 # FTS5 column numbers of the columns a snippet may come from.
 SUMMARY, PROSE, CODE = 1, 3, 4
@@ -60,32 +50,29 @@ def fts_query(query: Query) -> str:
 def words(query: Query, course, config: str, limit: int) -> list[Row]:
     """Sections matching the query's words, best first (bm25 over the weighted columns)."""
     table = STEMMED if config == "english" else WORDS
-    match = fts_query(query)
-    found = run(
-        f"SELECT {HIT_COLUMNS} FROM {table} "
-        f"JOIN {TABLES['section']} s ON s.id = {table}.rowid {JOINS} "
-        f"WHERE {table} MATCH %s AND {VISIBLE} "
-        f"ORDER BY bm25({table}, {WEIGHTS}), {READING_ORDER} LIMIT %s",
-        [match, *visible(course.pk), limit],
-    )
-    if not found:
-        return []
-    # Snippets only for the rows shown, not for every match the ranking looked at.
-    ids = [r[0] for r in found]
-    snippets = {
-        r[0]: r[1:]
+    # The course narrows inside FTS5; the learner's terms match the text columns only.
+    match = f'course_id : "{int(course.pk)}" AND {{{TEXT}}} : ({fts_query(query)})'
+    ids = [
+        r[0]
         for r in run(
-            f"SELECT rowid, {snippet(table, SUMMARY)}, {snippet(table, PROSE)}, "
-            f"{snippet(table, CODE)} FROM {table} WHERE {table} MATCH %s "
-            f"AND rowid IN ({', '.join(['%s'] * len(ids))})",
-            [*[START, STOP, "…"] * 3, match, *ids],
+            f"SELECT rowid FROM {table} WHERE {table} MATCH %s "
+            f"ORDER BY bm25({table}, {WEIGHTS}), rowid LIMIT %s",
+            [match, limit],
         )
-    }
-    return [make_row(r, pick(*snippets[r[0]])) for r in found]
-
-
-def snippet(table: str, column: int) -> str:
-    return f"snippet({table}, {column}, %s, %s, %s, {SNIPPET_TOKENS})"
+    ]
+    # Snippets only for the rows shown, not for every match the ranking looked at.
+    snippets = ", ".join(
+        f"snippet({table}, {column}, %s, %s, %s, {SNIPPET_TOKENS})"
+        for column in (SUMMARY, PROSE, CODE)
+    )
+    rows = hit_rows(
+        ids,
+        course.pk,
+        snippets,
+        f"{table} JOIN {TABLES['section']} s ON s.id = {table}.rowid",
+        (f"{table} MATCH %s", [*[START, STOP, "…"] * 3, match]),
+    )
+    return [make_row(r, pick(*r[9:12])) for r in rows]
 
 
 def pick(summary: str, prose: str, code: str) -> tuple[str, bool]:
@@ -98,13 +85,12 @@ def pick(summary: str, prose: str, code: str) -> tuple[str, bool]:
 
 def fragments(query: Query, course, limit: int) -> list[Row]:
     """Sections holding every word inside longer words or CJK text (substring pass)."""
-    needles = query.words
     # The trigram index can only look up strings of three characters or more.
-    indexed = [w for w in needles if len(w) >= 3]
+    indexed = [w for w in query.words if len(w) >= 3]
     narrow = ("", [])
     if indexed:
         narrow = (
-            f"s.id IN (SELECT rowid FROM {TRIGRAM} WHERE {TRIGRAM} MATCH %s)",
+            f"SELECT rowid AS id FROM {TRIGRAM} WHERE {TRIGRAM} MATCH %s",
             [" AND ".join(quoted(w) for w in indexed)],
         )
     return fragment_rows(query, course.pk, limit, "instr", narrow)

@@ -8,8 +8,8 @@ step is a no-op:
 
 - SQLite: three FTS5 tables over courses_section (external content: they store only the
   index): `courses_section_stemmed` (porter stemming, for English courses),
-  `courses_section_words` (unicode61, every other language) and `courses_section_trigram`
-  (every section: substrings, CJK text).
+  `courses_section_words` (unicode61, every other language), both also indexing course_id,
+  and `courses_section_trigram` (every section: substrings, CJK text).
 - PostgreSQL: a `document` tsvector column, weighted title A, summary and heading B, prose C,
   code D, built with the row's text search configuration, and a GIN index on it.
 
@@ -20,31 +20,37 @@ triggers are lost: such a migration must run SQLITE_TRIGGERS again.
 import django.db.models.deletion
 from django.db import migrations, models
 
-COLUMNS = "title, summary, heading, prose, code"
-NEW = ", ".join(f"new.{c}" for c in COLUMNS.split(", "))
-OLD = ", ".join(f"old.{c}" for c in COLUMNS.split(", "))
-# (table, tokenizer, which rows: a condition on the row's text search configuration)
+TEXT = "title, summary, heading, prose, code"
+# (table, tokenizer, its columns, which rows: a condition on the row's configuration). The
+# word tables also index course_id, so a search narrows to one course inside FTS5.
 FTS_TABLES = [
-    ("courses_section_stemmed", "porter unicode61 remove_diacritics 2", "{row}.config = 'english'"),
-    ("courses_section_words", "unicode61 remove_diacritics 2", "{row}.config <> 'english'"),
-    ("courses_section_trigram", "trigram", "1"),
+    ("courses_section_stemmed", "porter unicode61 remove_diacritics 2", f"{TEXT}, course_id",
+     "{row}.config = 'english'"),
+    ("courses_section_words", "unicode61 remove_diacritics 2", f"{TEXT}, course_id",
+     "{row}.config <> 'english'"),
+    ("courses_section_trigram", "trigram", TEXT, "1"),
 ]
+
+
+def values(row: str, columns: str) -> str:
+    return ", ".join(f"{row}.{c}" for c in columns.split(", "))
 
 
 def sqlite_statements() -> list[str]:
     tables = [
-        f"CREATE VIRTUAL TABLE {name} USING fts5({COLUMNS}, content='courses_section', "
+        f"CREATE VIRTUAL TABLE {name} USING fts5({columns}, content='courses_section', "
         f"content_rowid='id', tokenize='{tokenizer}')"
-        for name, tokenizer, _ in FTS_TABLES
+        for name, tokenizer, columns, _ in FTS_TABLES
     ]
     add = " ".join(
-        f"INSERT INTO {name}(rowid, {COLUMNS}) SELECT new.id, {NEW} WHERE {rows.format(row='new')};"
-        for name, _, rows in FTS_TABLES
+        f"INSERT INTO {name}(rowid, {columns}) SELECT new.id, {values('new', columns)} "
+        f"WHERE {rows.format(row='new')};"
+        for name, _, columns, rows in FTS_TABLES
     )
     remove = " ".join(
-        f"INSERT INTO {name}({name}, rowid, {COLUMNS}) SELECT 'delete', old.id, {OLD} "
-        f"WHERE {rows.format(row='old')};"
-        for name, _, rows in FTS_TABLES
+        f"INSERT INTO {name}({name}, rowid, {columns}) SELECT 'delete', old.id, "
+        f"{values('old', columns)} WHERE {rows.format(row='old')};"
+        for name, _, columns, rows in FTS_TABLES
     )
     return tables + [
         f"CREATE TRIGGER courses_section_ai AFTER INSERT ON courses_section BEGIN {add} END",
@@ -57,7 +63,7 @@ SQLITE_UNDO = [
     "DROP TRIGGER IF EXISTS courses_section_ai",
     "DROP TRIGGER IF EXISTS courses_section_ad",
     "DROP TRIGGER IF EXISTS courses_section_au",
-    *(f"DROP TABLE IF EXISTS {name}" for name, _, _ in FTS_TABLES),
+    *(f"DROP TABLE IF EXISTS {name}" for name, *_ in FTS_TABLES),
 ]
 
 POSTGRES = [
@@ -118,6 +124,7 @@ class Migration(migrations.Migration):
                 ('prose', models.TextField(blank=True)),
                 ('code', models.TextField(blank=True)),
                 ('config', models.CharField(default='simple', help_text='Text search configuration (stemming).', max_length=32)),
+                ('course', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='courses.course')),
                 ('topic', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sections', to='courses.topic')),
             ],
             options={
