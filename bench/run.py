@@ -23,6 +23,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -138,8 +139,20 @@ def bench_load(work: Path, course: Path, repeats: int) -> tuple[dict, Path]:
     template = work / "template.sqlite3"
     manage(base_env(f"sqlite:///{template}"), "migrate", "--noinput", "-v0")
     site = work / "site.sqlite3"
-    results: dict[str, list[float]] = {"cold": [], "unchanged": [], "one_changed": []}
+    results: dict[str, list[float]] = {
+        "cold": [],
+        "cold_no_index": [],
+        "unchanged": [],
+        "one_changed": [],
+    }
     for i in range(repeats):
+        # Without the search index first, then with it, back to back (the same machine load).
+        bare = work / f"cold-no-index-{i}.sqlite3"
+        shutil.copy(template, bare)
+        no_index = {**base_env(f"sqlite:///{bare}"), "BENCH_SEARCH_INDEX": "0"}
+        results["cold_no_index"].append(load_seconds(no_index, course))
+        bare.unlink()
+        log(f"load_content cold, no search index #{i + 1}: {results['cold_no_index'][-1]:.2f}s")
         target = work / f"cold-{i}.sqlite3"
         shutil.copy(template, target)
         results["cold"].append(load_seconds(base_env(f"sqlite:///{target}"), course))
@@ -167,10 +180,18 @@ def bench_load(work: Path, course: Path, repeats: int) -> tuple[dict, Path]:
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def wrk(url: str, duration: int, connections: int, headers: list[str] | None = None) -> dict:
+def wrk(
+    url: str,
+    duration: int,
+    connections: int,
+    headers: list[str] | None = None,
+    script: Path | None = None,
+) -> dict:
     cmd = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "5s"]
     for header in headers or []:
         cmd += ["-H", header]
+    if script:
+        cmd += ["-s", str(script)]
     out = subprocess.run(
         [*cmd, url], capture_output=True, text=True, timeout=duration + 30, check=True
     ).stdout
@@ -444,6 +465,16 @@ def report(res: dict, args) -> str:
     if load:
         cold = f"load_content cold ({res['topics']} topics)"
         row(cold, "s", load["cold"], "{:.2f}", "target < 15 s")
+        if load.get("cold_no_index"):
+            extra = [a / b - 1 for a, b in zip(load["cold"], load["cold_no_index"], strict=True)]
+            row(
+                "load_content cold without the search index",
+                "s",
+                load["cold_no_index"],
+                "{:.2f}",
+                f"the index costs **{statistics.median(extra):+.0%}** "
+                f"({min(extra):+.0%} to {max(extra):+.0%} per round; target at most +15%)",
+            )
         row("load_content unchanged re-run", "s", load["unchanged"], "{:.2f}", "target < 2 s")
         row("load_content one file changed", "s", load["one_changed"], "{:.2f}")
     pages = res.get("pages")
@@ -478,6 +509,11 @@ def report(res: dict, args) -> str:
                     f"{w['requests']} requests | DOMContentLoaded {w['dcl_ms']:.0f} ms; "
                     f"{w['cached']} from cache |"
                 )
+    search = res.get("search")
+    if search:
+        from search_bench import report_rows
+
+        report_rows(search, row)
     courses = res.get("courses")
     if courses:
         total = COURSES * COURSE_CHAPTERS * COURSE_TOPICS
@@ -568,7 +604,7 @@ def main() -> None:
     parser.add_argument("--grade-duration", type=float, default=5.0)
     parser.add_argument("--chapters", type=int, default=50)
     parser.add_argument("--topics", type=int, default=20, help="per chapter")
-    parser.add_argument("--only", default="load,pages,courses,sqlite,pg,dashboard")
+    parser.add_argument("--only", default="load,pages,search,courses,sqlite,pg,dashboard")
     parser.add_argument("--no-doc", action="store_true", help="do not write docs/benchmarks.md")
     args = parser.parse_args()
     only = set(args.only.split(","))
@@ -613,6 +649,17 @@ def main() -> None:
             )
         if app is not None:
             stop(app)
+        if "search" in only:
+            from search_bench import bench_search
+
+            tools = SimpleNamespace(
+                gunicorn=lambda e: gunicorn(e, APP_PORT, work),
+                port=APP_PORT,
+                wrk=wrk,
+                stop=stop,
+                log=log,
+            )
+            res["search"] = bench_search(env, work, args.repeats, args.duration, tools)
         if "pg" in only:
             url, reason = postgres_up()
             if url is None:

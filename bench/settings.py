@@ -1,5 +1,9 @@
 """Bench-only settings: production settings plus a bare view, never used outside `make bench`."""
 
+import os
+
 from config.settings import *  # noqa: F403
 
 ROOT_URLCONF = "bench.urls"
+# BENCH_SEARCH_INDEX=0: loads write no search index, to measure what indexing costs a load.
+SEARCH_INDEX = os.environ.get("BENCH_SEARCH_INDEX", "1") != "0"

@@ -1,0 +1,117 @@
+"""The search part of `make bench`: search under wrk against Django's ceiling in the same run.
+
+On the 1,000-topic course: the search page (a visitor without an account) and the instant
+results (the htmx fragment the header's box asks for while someone types), each over a
+rotation of queries — whole words, words being typed, two-word queries, a code token, a
+partial word, a miss — sent by a wrk Lua script. "Kept" runs repeat the rotation, so after
+the warm-up every answer comes from the per-version cache (courses/search_pages.py), as
+popular queries do in production; "new" runs add a unique parameter to every request, so
+each one runs the full search and renders it. The ceiling is `/bench/bare/<file>/`, the
+same bytes as the answer served from memory by the same gunicorn: ratios are per round.
+"""
+
+from __future__ import annotations
+
+import statistics
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+COURSE = "/containers/search/"
+QUERIES = [
+    "slim", "sl", "sli", "debug", "debugging", "distroless", "glibc", "package manager",
+    "python 3.12", "attack surface", "base image", "apt-get", "locales", "sane default",
+    "ctl", "xyzzy", "part 512", "scratch",
+]  # fmt: skip
+LUA = """
+local paths = {%(paths)s}
+local bust = %(bust)s
+local i = 0
+request = function()
+  i = i + 1
+  local path = paths[(i %% #paths) + 1]
+  if bust then path = path .. "&r=" .. i .. "-" .. math.random(1000000000) end
+  return wrk.format("GET", path)
+end
+"""
+
+
+def paths() -> list[str]:
+    return [f"{COURSE}?{urllib.parse.urlencode({'q': q})}" for q in QUERIES]
+
+
+def script(work: Path, name: str, bust: bool) -> Path:
+    path = work / f"search-{name}.lua"
+    quoted = ", ".join(f'"{p}"' for p in paths())
+    path.write_text(LUA % {"paths": quoted, "bust": "true" if bust else "false"})
+    return path
+
+
+def save(base: str, path: str, target: Path, headers: dict | None = None) -> None:
+    """Save one answer's bytes for the bare view (the ceiling with the same bytes)."""
+    request = urllib.request.Request(base + path, headers=headers or {})
+    with urllib.request.urlopen(request, timeout=10) as response:  # loopback only
+        target.write_bytes(response.read())
+
+
+def bench_search(env: dict, work: Path, repeats: int, duration: int, tools) -> dict:
+    """wrk rounds: page and fragment, kept and new, each beside its ceiling."""
+    pages = work / "search-pages"
+    pages.mkdir()
+    app = tools.gunicorn({**env, "BENCH_PAGE": "/dev/null", "BENCH_PAGE_DIR": str(pages)})
+    base = f"http://127.0.0.1:{tools.port}"
+    htmx = ["HX-Request: true"]
+    save(base, paths()[0], pages / "page")
+    save(base, paths()[0], pages / "fragment", {"HX-Request": "true"})
+    targets = {
+        "page_ceiling": (f"{base}/bench/bare/page/", [], None),
+        "page_kept": (base, [], script(work, "kept", False)),
+        "fragment_ceiling": (f"{base}/bench/bare/fragment/", [], None),
+        "fragment_kept": (base, htmx, script(work, "kept", False)),
+        "fragment_new": (base, htmx, script(work, "new", True)),
+        "page_new": (base, [], script(work, "new", True)),
+    }
+    for url, headers, lua in targets.values():  # warm-up: every answer kept in both workers
+        tools.wrk(url, 2, 8, headers, lua)
+    rounds: dict = {name: [] for name in targets}
+    for r in range(repeats):
+        for name, (url, headers, lua) in targets.items():
+            rounds[name].append(tools.wrk(url, duration, 32, headers, lua))
+        tools.log(
+            f"search wrk round {r + 1}: "
+            + ", ".join(f"{n} {v[-1]['rps']:.0f}/s" for n, v in rounds.items())
+        )
+    rounds["bytes"] = {p.name: p.stat().st_size for p in pages.iterdir()}
+    tools.stop(app)
+    return rounds
+
+
+LABELS = [
+    ("page_ceiling", "page_ceiling", "Django bare view, the search page's bytes (ceiling)"),
+    ("page_kept", "page_ceiling", "search page, visitor, 18 queries (answers kept)"),
+    ("page_new", "page_ceiling", "search page, every request a new query string"),
+    ("fragment_ceiling", "fragment_ceiling", "Django bare view, instant results' bytes (ceiling)"),
+    ("fragment_kept", "fragment_ceiling", "instant results (htmx), 18 queries (answers kept)"),
+    ("fragment_new", "fragment_ceiling", "instant results, every request a new query string"),
+]
+
+
+def report_rows(search: dict, row) -> None:
+    """Table rows: req/s with p50/p99 and the per-round ratio to the same-bytes ceiling."""
+    for name, ceiling, label in LABELS:
+        runs = search[name]
+        p50 = statistics.median(r["p50_ms"] for r in runs)
+        p99 = statistics.median(r["p99_ms"] for r in runs)
+        notes = f"p50 {p50:.1f} ms, p99 {p99:.1f} ms"
+        if name != ceiling:
+            ratios = [r["rps"] / c["rps"] for r, c in zip(runs, search[ceiling], strict=True)]
+            notes += (
+                f"; **{statistics.median(ratios):.2f}x ceiling** "
+                f"({min(ratios):.2f}-{max(ratios):.2f})"
+            )
+            if name.endswith("kept"):
+                notes += " (target 0.5x)"
+        bad = sum(r["non_2xx"] for r in runs)
+        if bad:
+            notes += f"; {bad} non-2xx"
+        row(label, "req/s", [r["rps"] for r in runs], notes=notes)
