@@ -30,7 +30,7 @@ BENCH = ROOT / "bench"
 PY = sys.executable
 DOC = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
-APP_PORT, NGINX_PORT, PG_APP_PORT = 8160, 8161, 8162
+APP_PORT, NGINX_PORT, PG_APP_PORT, SEARCH_FULL_PORT = 8160, 8161, 8162, 8163
 PG = {"user": "coursedeck_bench", "password": "coursedeck_bench", "db": "coursedeck_bench"}
 
 started_processes: list[subprocess.Popen] = []
@@ -653,8 +653,9 @@ def main() -> None:
             from search_bench import bench_search
 
             tools = SimpleNamespace(
-                gunicorn=lambda e: gunicorn(e, APP_PORT, work),
+                gunicorn=lambda e, port: gunicorn(e, port, work),
                 port=APP_PORT,
+                port2=SEARCH_FULL_PORT,
                 wrk=wrk,
                 stop=stop,
                 log=log,

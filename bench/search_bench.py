@@ -3,11 +3,12 @@
 On the 1,000-topic course: the search page (a visitor without an account) and the instant
 results (the htmx fragment the header's box asks for while someone types), each over a
 rotation of queries — whole words, words being typed, two-word queries, a code token, a
-partial word, a miss — sent by a wrk Lua script. "Kept" runs repeat the rotation, so after
-the warm-up every answer comes from the per-version cache (courses/search_pages.py), as
-popular queries do in production; "new" runs add a unique parameter to every request, so
-each one runs the full search and renders it. The ceiling is `/bench/bare/<file>/`, the
-same bytes as the answer served from memory by the same gunicorn: ratios are per round.
+partial word, a miss — sent by a wrk Lua script. "Kept" runs go to the production
+configuration: after the warm-up every answer comes from the per-version cache
+(courses/search_pages.py), as popular queries do in production. "Full" runs go to a second
+gunicorn started with BENCH_SEARCH_KEEP=0, so every request runs the whole search and renders
+it (the long tail of queries never asked before). The ceiling is `/bench/bare/<file>/`, the
+same bytes as the answer served from memory by the first gunicorn: ratios are per round.
 """
 
 from __future__ import annotations
@@ -25,13 +26,10 @@ QUERIES = [
 ]  # fmt: skip
 LUA = """
 local paths = {%(paths)s}
-local bust = %(bust)s
 local i = 0
 request = function()
   i = i + 1
-  local path = paths[(i %% #paths) + 1]
-  if bust then path = path .. "&r=" .. i .. "-" .. math.random(1000000000) end
-  return wrk.format("GET", path)
+  return wrk.format("GET", paths[(i %% #paths) + 1])
 end
 """
 
@@ -40,10 +38,9 @@ def paths() -> list[str]:
     return [f"{COURSE}?{urllib.parse.urlencode({'q': q})}" for q in QUERIES]
 
 
-def script(work: Path, name: str, bust: bool) -> Path:
-    path = work / f"search-{name}.lua"
-    quoted = ", ".join(f'"{p}"' for p in paths())
-    path.write_text(LUA % {"paths": quoted, "bust": "true" if bust else "false"})
+def script(work: Path) -> Path:
+    path = work / "search.lua"
+    path.write_text(LUA % {"paths": ", ".join(f'"{p}"' for p in paths())})
     return path
 
 
@@ -58,18 +55,22 @@ def bench_search(env: dict, work: Path, repeats: int, duration: int, tools) -> d
     """wrk rounds: page and fragment, kept and new, each beside its ceiling."""
     pages = work / "search-pages"
     pages.mkdir()
-    app = tools.gunicorn({**env, "BENCH_PAGE": "/dev/null", "BENCH_PAGE_DIR": str(pages)})
-    base = f"http://127.0.0.1:{tools.port}"
-    htmx = ["HX-Request: true"]
+    env = {**env, "BENCH_PAGE": "/dev/null", "BENCH_PAGE_DIR": str(pages)}
+    apps = [
+        tools.gunicorn(env, tools.port),
+        tools.gunicorn({**env, "BENCH_SEARCH_KEEP": "0"}, tools.port2),
+    ]
+    base, full = f"http://127.0.0.1:{tools.port}", f"http://127.0.0.1:{tools.port2}"
+    htmx, lua = ["HX-Request: true"], script(work)
     save(base, paths()[0], pages / "page")
     save(base, paths()[0], pages / "fragment", {"HX-Request": "true"})
     targets = {
         "page_ceiling": (f"{base}/bench/bare/page/", [], None),
-        "page_kept": (base, [], script(work, "kept", False)),
+        "page_kept": (base, [], lua),
+        "page_full": (full, [], lua),
         "fragment_ceiling": (f"{base}/bench/bare/fragment/", [], None),
-        "fragment_kept": (base, htmx, script(work, "kept", False)),
-        "fragment_new": (base, htmx, script(work, "new", True)),
-        "page_new": (base, [], script(work, "new", True)),
+        "fragment_kept": (base, htmx, lua),
+        "fragment_full": (full, htmx, lua),
     }
     for url, headers, lua in targets.values():  # warm-up: every answer kept in both workers
         tools.wrk(url, 2, 8, headers, lua)
@@ -82,17 +83,18 @@ def bench_search(env: dict, work: Path, repeats: int, duration: int, tools) -> d
             + ", ".join(f"{n} {v[-1]['rps']:.0f}/s" for n, v in rounds.items())
         )
     rounds["bytes"] = {p.name: p.stat().st_size for p in pages.iterdir()}
-    tools.stop(app)
+    for app in apps:
+        tools.stop(app)
     return rounds
 
 
 LABELS = [
     ("page_ceiling", "page_ceiling", "Django bare view, the search page's bytes (ceiling)"),
     ("page_kept", "page_ceiling", "search page, visitor, 18 queries (answers kept)"),
-    ("page_new", "page_ceiling", "search page, every request a new query string"),
+    ("page_full", "page_ceiling", "search page, every search run in full (nothing kept)"),
     ("fragment_ceiling", "fragment_ceiling", "Django bare view, instant results' bytes (ceiling)"),
     ("fragment_kept", "fragment_ceiling", "instant results (htmx), 18 queries (answers kept)"),
-    ("fragment_new", "fragment_ceiling", "instant results, every request a new query string"),
+    ("fragment_full", "fragment_ceiling", "instant results, every search run in full"),
 ]
 
 

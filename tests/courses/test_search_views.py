@@ -162,6 +162,14 @@ def test_a_repeated_search_costs_one_query(shipped, django_assert_num_queries, h
     assert again.count(b'class="search-hit"') == first.count(b'class="search-hit"') == 3
 
 
+def test_other_parameters_share_the_kept_answer(shipped, django_assert_num_queries):
+    """Junk in the query string cannot fill the cache with copies of one answer."""
+    page("/containers/search/?q=musl")
+    with django_assert_num_queries(1):
+        html = page("/containers/search/?q=++musl&utm=x&r=123")
+    assert 'href="/accounts/login/?next=/containers/search/%3Fq%3Dmusl"' in html
+
+
 def test_a_load_makes_the_next_search_see_the_new_content(tmp_path):
     root = minimal_tree(tmp_path, {"01-a.md": topic_text(body="Pelicans.")})
     load(root)
