@@ -107,19 +107,26 @@ def make_row(values: tuple, snippet: tuple[str, bool]) -> Row:
 
 
 def fragment_rows(
-    query: Query, course_id: int, limit: int, find: str, narrow=("", [])
+    query: Query,
+    course_id: int,
+    limit: int,
+    find: str,
+    narrow: tuple[str, list] = ("", []),
+    checked: list[str] | None = None,
 ) -> list[Row]:
     """Sections whose text holds every word of the query as a substring and none of its
     exclusions, heavier columns first (alternatives with `or` are not told apart here).
 
     `find` is the engine's substring position function (SQLite `instr`, PostgreSQL
-    `strpos`); `narrow` an optional indexed subquery of section ids that may match (SQLite's
-    trigram index) to start from. It runs only when the words pass found nothing.
+    `strpos`); `narrow` an optional indexed subquery of the section ids that hold some words
+    (SQLite's trigram index) to start from, and `checked` the words it leaves to check (all
+    by default). It runs only when the words pass found nothing.
     """
     words, excluded = query.words, query.excluded
     if not words:
         return []
-    holds = [f"{find}({ALL_TEXT}, lower(%s)) > 0" for _ in words]
+    checked = words if checked is None else checked
+    holds = ["1 = 1"] + [f"{find}({ALL_TEXT}, lower(%s)) > 0" for _ in checked]
     holds += [f"{find}({ALL_TEXT}, lower(%s)) = 0" for _ in excluded]
     rank = " ".join(
         f"WHEN {find}(lower({column}), lower(%s)) > 0 THEN {len(WEIGHED) - i}"
@@ -133,7 +140,7 @@ def fragment_rows(
         f"WHERE {VISIBLE} AND {' AND '.join(holds)} "
         f"ORDER BY CASE {rank} ELSE 0 END DESC, {READING_ORDER} LIMIT %s"
     )
-    params = [*narrow[1], *visible(course_id), *words, *excluded]
+    params = [*narrow[1], *visible(course_id), *checked, *excluded]
     params += [*[words[0]] * len(WEIGHED), limit]
     spans = substrings(words)
     return [make_row(r, best_snippet(r[9], r[10], r[11], spans)) for r in run(sql, params)]

@@ -85,12 +85,14 @@ def pick(summary: str, prose: str, code: str) -> tuple[str, bool]:
 
 def fragments(query: Query, course, limit: int) -> list[Row]:
     """Sections holding every word inside longer words or CJK text (substring pass)."""
-    # The trigram index can only look up strings of three characters or more.
+    # The trigram index can only look up strings of three characters or more; it folds case
+    # beyond ASCII, which SQLite's lower() (for the shorter words) does not.
     indexed = [w for w in query.words if len(w) >= 3]
-    narrow = ("", [])
-    if indexed:
-        narrow = (
-            f"SELECT rowid AS id FROM {TRIGRAM} WHERE {TRIGRAM} MATCH %s",
-            [" AND ".join(quoted(w) for w in indexed)],
-        )
-    return fragment_rows(query, course.pk, limit, "instr", narrow)
+    if not indexed:
+        return fragment_rows(query, course.pk, limit, "instr")
+    narrow = (
+        f"SELECT rowid AS id FROM {TRIGRAM} WHERE {TRIGRAM} MATCH %s",
+        [" AND ".join(quoted(w) for w in indexed)],
+    )
+    short = [w for w in query.words if len(w) < 3]
+    return fragment_rows(query, course.pk, limit, "instr", narrow, short)

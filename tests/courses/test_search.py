@@ -94,6 +94,12 @@ def test_cjk_text_is_found_inside_a_sentence(tmp_path):
     assert "镜像<mark>很小</mark>\uff0c" in inside.snippet
 
 
+def test_parts_of_words_match_in_any_case(tmp_path):
+    """Case folds beyond ASCII in the substring pass too ("ÜBERG" inside "Zwischenübergänge")."""
+    load(minimal_tree(tmp_path, {"01-a.md": topic_text(body="Die Zwischenübergänge.")}))
+    assert [h.url for h in hits("ÜBERG")] == ["/course/one/a/"]
+
+
 def test_quoted_words_match_as_a_phrase(seed_course):
     assert found('"musl caveat"') == [BASE_IMAGES + "#alpine-and-the-musl-caveat"]
     assert found('"caveat musl"') == []
