@@ -157,7 +157,7 @@ class Section(models.Model):
 
     Derived data, written by the importer with its topic (courses/search_index.py) and
     deleted with it; nothing points at a section. The database's full-text index over these
-    rows is kept by triggers that migration 0004 creates (courses/search_schema.py): FTS5
+    rows is kept by triggers that migration 0004 creates: FTS5
     tables on SQLite, a `document` tsvector column with a GIN index on PostgreSQL.
     """
 
