@@ -18,6 +18,7 @@ from pathlib import Path
 from courses.content_front import MAX_PATH, check_front_matter, split_front_matter
 from courses.content_questions import fence_owners, parse_questions, split_knowledge_check
 from courses.content_yaml import CONTROL_RE, control_message
+from courses.diagram_questions import attach_diagrams
 from courses.diagrams import find_diagrams
 from courses.slugs import RESERVED_CHAPTER_SLUGS, slugify
 from courses.sources import (
@@ -351,10 +352,15 @@ def parse_topic_text(
     lines = body.split("\n")
     section = split_knowledge_check(lines)
     body_lines = section.body
+    fence_problems = len(problems)
     diagrams = find_diagrams(body_lines, path, first_line, problems)
+    fences_ok = len(problems) == fence_problems
     questions: list[QuestionSource] = []
     if section.start is not None:
         questions = parse_questions(section, path, first_line + section.start + 1, problems)
+    if fences_ok:
+        # A broken fence is already reported: questions on it would only echo that.
+        attach_diagrams(questions, diagrams, path, problems)
     if len(problems) > before or clean is None:
         return None
     return TopicSource(

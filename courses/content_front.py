@@ -19,8 +19,13 @@ MAX_SLUG = 50  # Course/Chapter/Topic.slug
 MAX_PATH = 500  # source_path
 MAX_NUMBER = 2**31 - 1  # PositiveIntegerField, as PostgreSQL stores it
 MAX_LANGUAGE = 35  # Course.language
-# BCP 47 as authors write it: a language, then optional script/region/variant subtags.
-LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
+# BCP 47 (RFC 5646) as authors write it: a 2-3 letter language, then an optional script
+# (4 letters), region (2 letters or 3 digits) and variants (5-8 characters, or a digit and 3).
+LANGUAGE_RE = re.compile(
+    r"^[a-z]{2,3}(?:-[a-z]{4})?(?:-(?:[a-z]{2}|[0-9]{3}))?"
+    r"(?:-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*$",
+    re.IGNORECASE,
+)
 
 FRONT_MATTER_KEYS = {
     "course": {

@@ -16,6 +16,8 @@ KNOWLEDGE_CHECK = "knowledge check"
 FENCE_RE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})\s*(?P<info>[^`\s]*)")
 CHOICE_RE = re.compile(r"^[-*+] \[(?P<mark>[ xX])\] ?(?P<text>.*)$")
 ID_COMMENT_RE = re.compile(r"^<!--\s*id:\s*(?P<id>\S*)\s*-->$")
+# The diagram a question is answered on (courses/diagram_questions.py resolves it).
+ON_COMMENT_RE = re.compile(r"^<!--\s*on:(?P<ref>.*?)-->$")
 PIN_RE = re.compile(r"\s*<!--\s*pin\s*-->\s*$")
 # Question ids stay ASCII: they appear in anchors and `?retry=` links.
 FENCE_STARTS = (" ", "`", "~")
@@ -144,6 +146,8 @@ class QuestionParts:
 
     def __init__(self) -> None:
         self.key = ""
+        self.on = ""
+        self.on_line = 0
         self.body: list[str] = []
         self.explanation: list[str] = []
         self.choices: list[ChoiceSource] = []
@@ -196,6 +200,8 @@ def parse_question(
         body="\n".join(parts.body).strip(),
         explanation="\n".join(parts.explanation).strip(),
         line=line,
+        on=parts.on,
+        on_line=parts.on_line,
     )
 
 
@@ -216,6 +222,10 @@ def read_line(parts: QuestionParts, text: str, path: str, at: int, problems: lis
             problems.append(
                 Problem(path, at, f"question id is longer than {MAX_QUESTION_ID} characters")
             )
+        return
+    on_match = ON_COMMENT_RE.match(text.strip())
+    if on_match and parts.state == "body" and not parts.on_line:
+        parts.on, parts.on_line = " ".join(on_match["ref"].split()), at
         return
     choice = CHOICE_RE.match(text)
     if choice:

@@ -31,6 +31,8 @@ TIER_TEXT_FIELDS = (
     "mistake",
 )
 TIER_FIELDS = ("id", *TIER_TEXT_FIELDS, "examples", "size_mb", "shell", "package_manager", "libc")
+# Axis keys before the labels named the list's ends (see axis_problems): old -> new.
+OLD_AXIS_KEYS = {"debuggable": "top", "smaller": "bottom"}
 # The axis is drawn one tick per decade between these: 1 KB to 1 PB.
 SIZE_MB_RANGE = (0.001, 1_000_000_000)
 FastLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -82,14 +84,7 @@ def validate_spectrum(data: object, block: list[str]) -> Errors:
         errors.append((at("title"), "'title' must be non-empty text"))
     if "caption" in data and not isinstance(data["caption"], str):
         errors.append((at("caption"), "'caption' must be text"))
-    # The diagram shows both directions of the trade-off, so both labels are required.
-    axis = data.get("axis")
-    if (
-        not isinstance(axis, dict)
-        or set(axis) != {"smaller", "debuggable"}
-        or not all(isinstance(v, str) and v.strip() for v in axis.values())
-    ):
-        errors.append((at("axis"), "'axis' must map 'smaller' and 'debuggable' to text"))
+    errors += axis_problems(data.get("axis"), at)
     tiers = data.get("tiers")
     if not isinstance(tiers, list) or len(tiers) < 2:
         errors.append((at("tiers"), "'tiers' must list at least two tiers"))
@@ -149,6 +144,29 @@ def validate_spectrum(data: object, block: list[str]) -> Errors:
     if "picker" in data:
         errors += validate_picker(data["picker"], ids, at)
     return errors
+
+
+def axis_problems(axis: object, at: Callable[..., int]) -> Errors:
+    """The labels of the list's two ends: what the tier order means (the bars show size)."""
+    if isinstance(axis, dict) and set(axis) & set(OLD_AXIS_KEYS):
+        # Fences from before 'top'/'bottom' named the bottom end 'smaller', which the bars
+        # contradicted whenever a tier lower down was bigger: make the author relabel it.
+        key = next(k for k in axis if k in OLD_AXIS_KEYS)
+        return [
+            (
+                at("axis", key),
+                f"'axis.{key}' is now 'axis.{OLD_AXIS_KEYS[key]}': 'top' and 'bottom' label "
+                "the two ends of the tier order (the bars show size, so do not call an end "
+                "'smaller' unless every tier below is smaller)",
+            )
+        ]
+    if (
+        not isinstance(axis, dict)
+        or set(axis) != {"top", "bottom"}
+        or not all(isinstance(v, str) and v.strip() for v in axis.values())
+    ):
+        return [(at("axis"), "'axis' must map 'top' and 'bottom' to text")]
+    return []
 
 
 def size_problem(size: object) -> str:

@@ -18,8 +18,9 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import escape
 
-from courses.content import CourseSource, Problem, TopicSource
+from courses.content import CourseSource, Problem, QuestionSource, TopicSource
 from courses.content_tree import UnknownCourse, parse_content  # noqa: F401 - re-exported
 from courses.impact import impact_report, retired_course_impact
 from courses.lint import lint_course
@@ -76,23 +77,27 @@ def topic_stamp(topic: TopicSource) -> str:
 def render_topic(topic: TopicSource) -> RenderedTopic:
     """Render a topic's Markdown (body, prompts, choices, feedback) once, for storage."""
     body = render_markdown(topic.body)
-    questions = [
-        RenderedQuestion(
-            prompt_html=render_inline(q.prompt),
-            body_html=render_markdown(q.body).html if q.body else "",
-            explanation_html=render_markdown(q.explanation).html if q.explanation else "",
-            choices=[
-                RenderedChoice(
-                    text_html=render_inline(c.text),
-                    feedback_html=render_markdown(c.feedback).html if c.feedback else "",
-                )
-                for c in q.choices
-            ],
-        )
-        for q in topic.questions
-    ]
+    questions = [render_question(q) for q in topic.questions]
     # Cut here, in the render workers, so a big load splits sections on every core.
     return RenderedTopic(body.html, body.toc_html, questions, split_sections(body.html))
+
+
+def render_question(q: QuestionSource) -> RenderedQuestion:
+    # A diagram question's choices are tier ids; learners see (and results show) tier names,
+    # which are the diagram's plain text, not Markdown.
+    names = q.tier_names
+    return RenderedQuestion(
+        prompt_html=render_inline(q.prompt),
+        body_html=render_markdown(q.body).html if q.body else "",
+        explanation_html=render_markdown(q.explanation).html if q.explanation else "",
+        choices=[
+            RenderedChoice(
+                text_html=escape(names[c.text]) if c.text in names else render_inline(c.text),
+                feedback_html=render_markdown(c.feedback).html if c.feedback else "",
+            )
+            for c in q.choices
+        ],
+    )
 
 
 def render_topics(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from courses import search_pages
@@ -33,7 +33,7 @@ def context(query: str, groups: list[Results], course: Course | None) -> dict:
     }
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def course_search(request: HttpRequest, course_slug: str) -> HttpResponse:
     """The course's sections that match `q`, best first."""
@@ -48,7 +48,7 @@ def course_search(request: HttpRequest, course_slug: str) -> HttpResponse:
     return search_pages.respond(request, f"course:{course_slug}", build)
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def search_all(request: HttpRequest) -> HttpResponse:
     """Every course's best sections for `q`, grouped by course, in course-list order."""

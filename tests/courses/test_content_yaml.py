@@ -118,8 +118,8 @@ def test_odd_front_matter_values_are_problems(tmp_path, old, new, message):
         ("  - id: slim\n", "  - id: [a]\n", "tier id ['a'] must be lowercase"),
         ("      recommend: scratch\n", "      recommend: [b]\n", "'recommend' must be a tier id"),
         ("    examples: [scratch]\n", "    examples: [2001-01-01]\n", "reads as a date"),
-        ("title: The base-image", "caption: [x]\ntitle: The base-image", "'caption' must be text"),
-        ("  smaller: Smaller size", "  larger: x\n  smaller: Smaller size", "'axis' must map"),
+        ('title: "Base', 'caption: [x]\ntitle: "Base', "'caption' must be text"),
+        ("  top: ", "  side: x\n  top: ", "'axis' must map"),
         ("  rules:\n", "  extra: x\n  rules:\n", "picker: unknown key 'extra'"),
     ],
 )

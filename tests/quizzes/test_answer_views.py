@@ -40,7 +40,7 @@ def test_right_answer_is_graded_in_place(client, question):
     assert response.status_code == 200
     assert "Correct!" in html
     assert 'hx-swap-oob="true"' in html
-    assert "You got 1 of 4 right on the first try." in html
+    assert "You got 1 of 6 right on the first try." in html
     assert "<html" not in html  # a fragment, not the page
 
 
@@ -51,7 +51,7 @@ def test_wrong_answer_shows_right_choice_feedback_and_explanation(client, questi
     assert re.search(r'is-correct">\s*<span class="tag ok">Correct answer', html)
     assert right.text_html in html
     assert "musl is a different C library" in html  # explanation
-    assert "You got 0 of 4 right on the first try." in html
+    assert "You got 0 of 6 right on the first try." in html
 
 
 def test_attempt_is_recorded_with_version_and_first_flag(client, question):
@@ -69,7 +69,7 @@ def test_without_javascript_posts_redirect_back_to_the_question(client, question
     assert response["Location"] == f"{TOPIC_URL}#{question.anchor}"
     page = client.get(response["Location"]).content.decode()
     assert "Correct!" in page
-    assert "You got 1 of 4 right on the first try." in page
+    assert "You got 1 of 6 right on the first try." in page
 
 
 def test_resent_post_records_one_attempt(client, question):
@@ -248,7 +248,7 @@ def test_topic_page_queries_with_progress(client, question, django_assert_max_nu
     # their picks.
     with django_assert_max_num_queries(3):
         response = client.get(TOPIC_URL)
-    assert "You got 1 of 4" in response.content.decode()
+    assert "You got 1 of 6" in response.content.decode()
 
 
 def test_grading_post_queries(client, question, django_assert_max_num_queries):
