@@ -43,9 +43,14 @@ class LoadReport:
     counts: dict[str, Counter] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)  # question quality (courses/lint.py)
     impact: list[Problem] = field(default_factory=list)  # effects on learner data, for --check
+    by_course: dict[str, dict[str, Counter]] = field(default_factory=dict)  # slug -> counts
+    course: str = ""  # the course being synced: what add() counts also goes under its slug
 
     def add(self, kind: str, outcome: str, n: int = 1) -> None:
         self.counts.setdefault(kind, Counter())[outcome] += n
+        if self.course:
+            course = self.by_course.setdefault(self.course, {})
+            course.setdefault(kind, Counter())[outcome] += n
 
     def get(self, kind: str, outcome: str) -> int:
         return self.counts.get(kind, Counter())[outcome]
@@ -145,7 +150,9 @@ def load_content(
         for source in sources:
             if check:
                 report.impact += impact_report(source, slugs(changed[source.slug]))
+            report.course = source.slug
             sync_course(source, rendered[source.slug], report)
+        report.course = ""
         if course is None:
             if check:
                 report.impact += retired_course_impact(slugs(sources))

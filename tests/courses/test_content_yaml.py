@@ -114,12 +114,20 @@ def test_odd_front_matter_values_are_problems(tmp_path, old, new, message):
         ("    size_mb: 120\n", "    size_mb: .nan\n", "'.nan' is not a finite number"),
         ("    size_mb: 120\n", "    size_mb: .inf\n", "'.inf' is not a finite number"),
         ("    size_mb: 120\n", "    size_mb: 1.0e+999\n", "is not a finite number"),
-        ("    size_mb: 120\n", "    size_mb: 1.0e+12\n", "'size_mb' must be between"),
-        ("  - id: slim\n", "  - id: [a]\n", "tier id ['a'] must be lowercase"),
+        (
+            "    size_mb: 120\n",
+            "    size_mb: 1.0e+12\n",
+            "'size_mb' must be a number of megabytes from 0.001 to 1000000000, not 1000000000000",
+        ),
+        (
+            "  - id: slim\n",
+            "  - id: [a]\n",
+            "tier #2: 'id' must be lowercase letters, digits and hyphens, not ['a']",
+        ),
         ("      recommend: scratch\n", "      recommend: [b]\n", "'recommend' must be a tier id"),
         ("    examples: [scratch]\n", "    examples: [2001-01-01]\n", "reads as a date"),
         ('title: "Base', 'caption: [x]\ntitle: "Base', "'caption' must be text"),
-        ("  top: ", "  side: x\n  top: ", "'axis' must map"),
+        ("  top: ", "  side: x\n  top: ", "axis: unknown key 'side' (allowed: top, bottom)"),
         ("  rules:\n", "  extra: x\n  rules:\n", "picker: unknown key 'extra'"),
     ],
 )

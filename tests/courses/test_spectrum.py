@@ -73,9 +73,12 @@ def test_empty_axis_label_points_at_the_axis(tmp_path):
 def test_old_axis_keys_say_what_replaced_them_at_their_line(tmp_path):
     """Fences from before 'top'/'bottom' get a path:line error naming the new key."""
     body = "title: T\naxis:\n  smaller: Smaller size\n  debuggable: D\n" + two_tiers()
-    (found,) = problems(tmp_path, body)
-    assert found.startswith(
+    smaller, debuggable = problems(tmp_path, body)
+    assert smaller.startswith(
         "content/01-one/01-a.md:9: spectrum diagram: 'axis.smaller' is now 'axis.bottom'"
+    )
+    assert debuggable.startswith(
+        "content/01-one/01-a.md:10: spectrum diagram: 'axis.debuggable' is now 'axis.top'"
     )
 
 
@@ -83,7 +86,7 @@ def test_bad_size_points_at_its_line(tmp_path):
     body = "title: T\n" + AXIS + two_tiers().replace("size_mb: 1\n", "size_mb: -1\n")
     assert problems(tmp_path, body) == [
         "content/01-one/01-a.md:29: spectrum diagram: "
-        "tier 'small': 'size_mb' must be a positive number"
+        "tier 'small': 'size_mb' must be a number of megabytes from 0.001 to 1000000000, not -1"
     ]
 
 
@@ -118,7 +121,7 @@ def test_picker_question_id_must_be_a_slug(tmp_path):
     )
     assert problems(tmp_path, body) == [
         "content/01-one/01-a.md:40: spectrum diagram: "
-        "question id 'Needs Shell' must be lowercase letters, digits and hyphens"
+        "question #1: 'id' must be lowercase letters, digits and hyphens, not 'Needs Shell'"
     ]
 
 
@@ -135,6 +138,103 @@ def test_rule_recommending_unknown_tier(tmp_path):
     )
     assert problems(tmp_path, body) == [
         "content/01-one/01-a.md:44: spectrum diagram: 'recommend' must be a tier id, not 'huge'"
+    ]
+
+
+def test_unknown_tier_key_lists_the_allowed_ones_at_its_line(tmp_path):
+    body = (
+        "title: T\n" + AXIS + two_tiers().replace("    mistake: Others\n", "    misstake: X\n", 1)
+    )
+    assert problems(tmp_path, body) == [
+        "content/01-one/01-a.md:12: spectrum diagram: tier 'big' is missing 'mistake'",
+        "content/01-one/01-a.md:24: spectrum diagram: tier 'big': unknown key 'misstake' (did "
+        "you mean 'mistake'? allowed: id, name, examples, size, size_mb, shell, "
+        "package_manager, libc, attack_surface, debuggability, summary, typical_use, mistake)",
+    ]
+
+
+def test_a_tier_that_is_not_a_mapping_is_named_by_its_place(tmp_path):
+    body = "title: T\n" + AXIS + two_tiers() + "  - just a name\n"
+    assert problems(tmp_path, body) == [
+        "content/01-one/01-a.md:38: spectrum diagram: tier #3 must be a mapping of its keys"
+    ]
+
+
+def test_duplicate_tier_id_points_at_the_second(tmp_path):
+    body = "title: T\n" + AXIS + "tiers:\n" + TIER.format(id="big", mb=100) * 2
+    assert problems(tmp_path, body) == [
+        "content/01-one/01-a.md:25: spectrum diagram: duplicate tier id 'big'"
+    ]
+
+
+def test_rule_naming_an_unknown_question(tmp_path):
+    body = (
+        "title: T\n"
+        + AXIS
+        + two_tiers()
+        + picker(
+            "    - id: q\n      label: A?\n",
+            "    - when: {r: true}\n      recommend: big\n      because: B.\n"
+            "    - recommend: big\n      because: C.\n",
+        )
+    )
+    assert problems(tmp_path, body) == [
+        "content/01-one/01-a.md:43: spectrum diagram: 'when' names 'r', which is not a picker "
+        "question id (q)"
+    ]
+
+
+def test_a_rule_missing_its_reason_is_named_by_its_place(tmp_path):
+    body = (
+        "title: T\n"
+        + AXIS
+        + two_tiers()
+        + picker("    - id: q\n      label: A?\n", "    - recommend: big\n")
+    )
+    assert problems(tmp_path, body) == [
+        "content/01-one/01-a.md:43: spectrum diagram: rule #1 is missing 'because'"
+    ]
+
+
+def test_every_rule_with_a_condition_leaves_answers_without_a_recommendation(tmp_path):
+    body = (
+        "title: T\n"
+        + AXIS
+        + two_tiers()
+        + picker(
+            "    - id: q\n      label: A?\n",
+            "    - when: {q: true}\n      recommend: big\n      because: B.\n",
+        )
+    )
+    assert problems(tmp_path, body) == [
+        "content/01-one/01-a.md:43: spectrum diagram: the last rule should have no 'when' so "
+        "every answer gets a recommendation"
+    ]
+
+
+def test_a_question_key_yaml_reads_as_a_number_points_at_its_line(tmp_path):
+    body = (
+        "title: T\n"
+        + AXIS
+        + two_tiers()
+        + picker(
+            "    - id: q\n      label: A?\n",
+            "    - when:\n        q: true\n        3: maybe\n      recommend: big\n"
+            "      because: B.\n    - recommend: big\n      because: C.\n",
+        )
+    )
+    assert problems(tmp_path, body) == [
+        "content/01-one/01-a.md:45: spectrum diagram: rule #1: 'when' must map picker question "
+        "ids to true or false"
+    ]
+
+
+def test_an_id_with_spaces_is_refused_not_trimmed(tmp_path):
+    """The fence is stored as written: a trimmed id would match a rule the page cannot find."""
+    body = "title: T\n" + AXIS + two_tiers().replace("id: small", "id: ' small'")
+    assert problems(tmp_path, body) == [
+        "content/01-one/01-a.md:25: spectrum diagram: tier #2: 'id' must be lowercase letters, "
+        "digits and hyphens, not ' small'"
     ]
 
 
