@@ -13,6 +13,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import signal
 import sqlite3
@@ -23,13 +24,14 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 PY = sys.executable
 DOC = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
-APP_PORT, NGINX_PORT, PG_APP_PORT = 8160, 8161, 8162
+APP_PORT, NGINX_PORT, PG_APP_PORT, SEARCH_FULL_PORT = 8160, 8161, 8162, 8163
 PG = {"user": "coursedeck_bench", "password": "coursedeck_bench", "db": "coursedeck_bench"}
 
 started_processes: list[subprocess.Popen] = []
@@ -126,8 +128,14 @@ def gunicorn(env: dict, port: int, work: Path) -> subprocess.Popen:
 # -- 1. load_content -------------------------------------------------------------------------
 
 
-def load_seconds(env: dict, course: Path) -> float:
-    out = manage(env, "load_content", str(course), timeout=240)
+def load_seconds(env: dict, course: Path, cpu: list[float] | None = None) -> float:
+    """The command's own timing; with `cpu`, also appends the CPU seconds it and its render
+    workers used (less moved by other work on the machine than wall time)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    out = manage(env, "load_content", str(course), timeout=400)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if cpu is not None:
+        cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
     match = re.search(r"Loaded .* in ([\d.]+)s", out)
     if not match:
         raise RuntimeError(f"unexpected load_content output: {out}")
@@ -138,16 +146,33 @@ def bench_load(work: Path, course: Path, repeats: int) -> tuple[dict, Path]:
     template = work / "template.sqlite3"
     manage(base_env(f"sqlite:///{template}"), "migrate", "--noinput", "-v0")
     site = work / "site.sqlite3"
-    results: dict[str, list[float]] = {"cold": [], "unchanged": [], "one_changed": []}
+    results: dict[str, list[float]] = {
+        "cold": [],
+        "cold_cpu": [],
+        "cold_no_index": [],
+        "cold_no_index_cpu": [],
+        "unchanged": [],
+        "one_changed": [],
+    }
     for i in range(repeats):
-        target = work / f"cold-{i}.sqlite3"
-        shutil.copy(template, target)
-        results["cold"].append(load_seconds(base_env(f"sqlite:///{target}"), course))
-        log(f"load_content cold #{i + 1}: {results['cold'][-1]:.2f}s")
-        if i < repeats - 1:
-            target.unlink()
-        else:
-            target.rename(site)
+        # With and without the search index back to back, in turn first, so both meet the
+        # same machine (the last run with the index becomes the site).
+        for indexed in (False, True) if i % 2 == 0 else (True, False):
+            name = "cold" if indexed else "cold_no_index"
+            target = work / f"{name}-{i}.sqlite3"
+            shutil.copy(template, target)
+            env = base_env(f"sqlite:///{target}")
+            if not indexed:
+                env["BENCH_SEARCH_INDEX"] = "0"
+            results[name].append(load_seconds(env, course, results[f"{name}_cpu"]))
+            log(
+                f"load_content {name} #{i + 1}: {results[name][-1]:.2f}s, "
+                f"CPU {results[f'{name}_cpu'][-1]:.2f}s"
+            )
+            if indexed and i == repeats - 1:
+                target.rename(site)
+            else:
+                target.unlink()
     env = base_env(f"sqlite:///{site}")
     for _ in range(repeats):
         results["unchanged"].append(load_seconds(env, course))
@@ -167,10 +192,18 @@ def bench_load(work: Path, course: Path, repeats: int) -> tuple[dict, Path]:
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def wrk(url: str, duration: int, connections: int, headers: list[str] | None = None) -> dict:
+def wrk(
+    url: str,
+    duration: int,
+    connections: int,
+    headers: list[str] | None = None,
+    script: Path | None = None,
+) -> dict:
     cmd = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "5s"]
     for header in headers or []:
         cmd += ["-H", header]
+    if script:
+        cmd += ["-s", str(script)]
     out = subprocess.run(
         [*cmd, url], capture_output=True, text=True, timeout=duration + 30, check=True
     ).stdout
@@ -444,6 +477,18 @@ def report(res: dict, args) -> str:
     if load:
         cold = f"load_content cold ({res['topics']} topics)"
         row(cold, "s", load["cold"], "{:.2f}", "target < 15 s")
+        if load.get("cold_no_index"):
+            row("load_content cold without the search index", "s", load["cold_no_index"], "{:.2f}")
+            for unit, key in (("wall", ""), ("CPU", "_cpu")):
+                pairs = zip(load["cold" + key], load["cold_no_index" + key], strict=True)
+                extra = [a / b - 1 for a, b in pairs]
+                rows.append(
+                    f"| search index's cost to a cold load, {unit} time | "
+                    f"**{statistics.median(extra):+.1%}** | {min(extra):+.1%} to "
+                    f"{max(extra):+.1%} | per round; target at most +15% |"
+                )
+            row("load_content cold, CPU (with index)", "s", load["cold_cpu"], "{:.2f}")
+            row("load_content cold, CPU (no index)", "s", load["cold_no_index_cpu"], "{:.2f}")
         row("load_content unchanged re-run", "s", load["unchanged"], "{:.2f}", "target < 2 s")
         row("load_content one file changed", "s", load["one_changed"], "{:.2f}")
     pages = res.get("pages")
@@ -478,6 +523,11 @@ def report(res: dict, args) -> str:
                     f"{w['requests']} requests | DOMContentLoaded {w['dcl_ms']:.0f} ms; "
                     f"{w['cached']} from cache |"
                 )
+    search = res.get("search")
+    if search:
+        from search_bench import report_rows
+
+        report_rows(search, row)
     courses = res.get("courses")
     if courses:
         total = COURSES * COURSE_CHAPTERS * COURSE_TOPICS
@@ -568,7 +618,7 @@ def main() -> None:
     parser.add_argument("--grade-duration", type=float, default=5.0)
     parser.add_argument("--chapters", type=int, default=50)
     parser.add_argument("--topics", type=int, default=20, help="per chapter")
-    parser.add_argument("--only", default="load,pages,courses,sqlite,pg,dashboard")
+    parser.add_argument("--only", default="load,pages,search,courses,sqlite,pg,dashboard")
     parser.add_argument("--no-doc", action="store_true", help="do not write docs/benchmarks.md")
     args = parser.parse_args()
     only = set(args.only.split(","))
@@ -613,6 +663,18 @@ def main() -> None:
             )
         if app is not None:
             stop(app)
+        if "search" in only:
+            from search_bench import bench_search
+
+            tools = SimpleNamespace(
+                gunicorn=lambda e, port: gunicorn(e, port, work),
+                port=APP_PORT,
+                port2=SEARCH_FULL_PORT,
+                wrk=wrk,
+                stop=stop,
+                log=log,
+            )
+            res["search"] = bench_search(env, work, args.repeats, args.duration, tools)
         if "pg" in only:
             url, reason = postgres_up()
             if url is None:

@@ -11,13 +11,19 @@ from config.urls import urlpatterns as production_urlpatterns
 
 
 @cache
-def saved_page() -> bytes:
+def saved_page(name: str = "") -> bytes:
+    if name:  # another saved page (the search bench's), by its file name
+        return (Path(os.environ["BENCH_PAGE_DIR"]) / Path(name).name).read_bytes()
     return Path(os.environ["BENCH_PAGE"]).read_bytes()
 
 
-def bare(request: HttpRequest) -> HttpResponse:
+def bare(request: HttpRequest, name: str = "") -> HttpResponse:
     """The same bytes as the topic page, with no query and no template: Django's floor cost."""
-    return HttpResponse(saved_page(), content_type="text/html; charset=utf-8")
+    return HttpResponse(saved_page(name), content_type="text/html; charset=utf-8")
 
 
-urlpatterns = [path("bench/bare/", bare), *production_urlpatterns]
+urlpatterns = [
+    path("bench/bare/", bare),
+    path("bench/bare/<slug:name>/", bare),
+    *production_urlpatterns,
+]

@@ -180,6 +180,12 @@ if os.environ.get("REDIS_URL"):
 
 # Where `load_content` reads the course from by default.
 CONTENT_DIR = Path(os.environ.get("CONTENT_DIR", BASE_DIR / "content"))
+# `load_content` writes the search index with the content (docs/search.md). Off only in the
+# bench, to measure what indexing costs a load; a load with it off leaves search stale.
+SEARCH_INDEX = True
+# Search answers are kept per content version (courses/search_pages.py). Off only in the
+# bench, to measure searches that run in full.
+SEARCH_KEEP_ANSWERS = True
 
 # Answers and forms are small; the answer view enforces its own, tighter limit.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024

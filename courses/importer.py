@@ -26,6 +26,8 @@ from courses.impact import impact_report, retired_course_impact
 from courses.lint import lint_course
 from courses.markdown import RENDERER_VERSION, render_inline, render_markdown
 from courses.models import Chapter, Course, Topic
+from courses.search_index import CourseIndex
+from courses.sections import SectionText, split_sections
 from quizzes.sync import RenderedChoice, RenderedQuestion, sync_questions
 
 # Below this many changed topics, starting worker processes costs more than it saves.
@@ -69,6 +71,7 @@ class RenderedTopic:
     body_html: str
     toc_html: str
     questions: list[RenderedQuestion]
+    sections: list[SectionText]  # for the search index
 
 
 def topic_stamp(topic: TopicSource) -> str:
@@ -80,7 +83,8 @@ def render_topic(topic: TopicSource) -> RenderedTopic:
     """Render a topic's Markdown (body, prompts, choices, feedback) once, for storage."""
     body = render_markdown(topic.body)
     questions = [render_question(q) for q in topic.questions]
-    return RenderedTopic(body.html, body.toc_html, questions)
+    # Cut here, in the render workers, so a big load splits sections on every core.
+    return RenderedTopic(body.html, body.toc_html, questions, split_sections(body.html))
 
 
 def render_question(q: QuestionSource) -> RenderedQuestion:
@@ -208,7 +212,8 @@ def changed_topics(source: CourseSource) -> list[TopicSource]:
 def sync_course(
     source: CourseSource, rendered: dict[str, RenderedTopic], report: LoadReport
 ) -> Course:
-    """Upsert the course, its chapters and topics; retire what the files no longer have."""
+    """Upsert the course, its chapters and topics, and their search index; retire what the
+    files no longer have."""
     values = {
         "title": source.title,
         "summary": source.summary,
@@ -257,6 +262,7 @@ def sync_course(
     report.add("chapters", "retired", retire(Chapter.objects.filter(course=course), chapter_slugs))
 
     topics = {t.slug: t for t in Topic.objects.filter(course=course)}
+    index = CourseIndex(course)
     for topic_src in source.topics:
         chapter = chapters[topic_src.chapter_slug]
         topic = topics.get(topic_src.slug)
@@ -297,9 +303,13 @@ def sync_course(
                 setattr(topic, k, v)
             topic.save()
             report.add("topics", "updated")
-        sync_questions(topic, topic_src.questions, page.questions, report)
+        keys = sync_questions(topic, topic_src.questions, page.questions, report)
+        index.add(
+            topic, page.sections, zip(keys, [q.prompt_html for q in page.questions], strict=True)
+        )
     topic_slugs = {t.slug for t in source.topics}
     report.add("topics", "retired", retire(Topic.objects.filter(course=course), topic_slugs))
+    index.write()
     return course
 
 

@@ -177,3 +177,39 @@ class Topic(SourcedModel):
             else:
                 parts.append({"html": part})
         return parts
+
+
+class Section(models.Model):
+    """A searchable part of a topic: its opening, the text under one heading, or a prompt.
+
+    Derived data, written by the importer with its topic (courses/search_index.py) and
+    deleted with it; nothing points at a section. The database's full-text index over these
+    rows is kept by triggers that migration 0004 creates: FTS5 tables on SQLite, a `document`
+    tsvector column with a GIN index on PostgreSQL.
+    """
+
+    class Kind(models.TextChoices):
+        TEXT = "text", "text"
+        QUESTION = "question", "question prompt"
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="sections")
+    # The topic's course, repeated so the full-text index can narrow a search to one course.
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveIntegerField()
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.TEXT)
+    anchor = models.TextField(blank=True, help_text="The heading's id; empty for the top.")
+    heading = models.TextField(blank=True)
+    # Ranking weights, highest first: title, summary, heading, prose, code.
+    title = models.TextField(blank=True, help_text="The topic's title (its first section only).")
+    summary = models.TextField(blank=True, help_text="The topic's summary (first section only).")
+    prose = models.TextField(blank=True)
+    code = models.TextField(blank=True)
+    config = models.CharField(
+        max_length=32, default="simple", help_text="Text search configuration (stemming)."
+    )
+
+    class Meta:
+        ordering = ["topic", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.topic_id}#{self.anchor}"

@@ -144,8 +144,8 @@ def sync_questions(
     sources: list[QuestionSource],
     rendered: list[RenderedQuestion],
     report: LoadReport,
-) -> None:
-    """Upsert `sources` as the topic's active questions; retire the rest."""
+) -> list[str]:
+    """Upsert `sources` as the topic's active questions; retire the rest. Returns their keys."""
     existing = list(Question.objects.filter(topic=topic).prefetch_related("choices"))
     matches = match_questions(sources, existing)
     keys, moves = plan_keys(sources, matches, existing)
@@ -190,6 +190,7 @@ def sync_questions(
         .update(is_active=False)
     )
     report.add("questions", "retired", retired)
+    return keys
 
 
 CHOICE_FIELDS = [

@@ -270,6 +270,18 @@ def results_pages(pages: list[Page]) -> None:
     visit.get("results: learner", reverse("results:learner", args=["containers", learner_id]))
 
 
+def search_pages(pages: list[Page]) -> None:
+    """Search pages: one course, every course, the German course, nothing typed or found."""
+    visit = Visit(pages, "search")
+    visit.get("search: course", "/containers/search/?q=musl")
+    visit.get("search: course, nothing found", "/containers/search/?q=zzzzqqq")
+    visit.get("search: course, no query", "/containers/search/")
+    visit.get("search: every course", "/search/?q=commit")
+    visit.get("search: every course, no query", "/search/")
+    visit.get("search: German course", "/git-grundlagen/search/?q=Branch")
+    visit.get("search: code and markup in snippets", "/containers/search/?q=%3Cscript%3E+FROM")
+
+
 def error_pages(pages: list[Page]) -> None:
     """400, 403 (CSRF and staff only), 404 and 429."""
     visit = Visit(pages, "error pages")
@@ -301,6 +313,7 @@ GROUPS: dict[str, Callable[[list[Page]], None]] = {
     "diagram states": diagram_pages,
     "accounts": account_pages,
     "results": results_pages,
+    "search": search_pages,
     "error pages": error_pages,
 }
 

@@ -128,6 +128,9 @@ def test_a_german_course_shows_no_english_interface_text(german):
         "chapter": "/zweiter/grundlagen/",
         "topic": topic,
         "progress (empty)": "/zweiter/progress/",
+        "search": "/zweiter/search/?q=hallo",
+        "search (nothing found)": "/zweiter/search/?q=xyzzy",
+        "search (no query)": "/zweiter/search/",
     }
     for where, url in pages.items():
         assert_german(client.get(url).content.decode(), where)
@@ -138,6 +141,14 @@ def test_a_german_course_shows_no_english_interface_text(german):
         assert_german(client.get(url).content.decode(), where)
     answer(client, german, correct=True)
     assert_german(client.get(topic).content.decode(), "topic after a right answer")
+
+
+def test_a_german_courses_instant_search_results_speak_german(german):
+    """The htmx fragment under the search box (no <html> to carry lang: its text is checked)."""
+    for query in ("hallo", "xyzzy"):
+        html = Client().get(f"/zweiter/search/?q={query}", headers={"HX-Request": "true"})
+        text = visible_text(html.content.decode())
+        assert [p for p in english_phrases() if p in text] == [], query
 
 
 def test_a_german_courses_results_speak_german(german):

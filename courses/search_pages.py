@@ -1,0 +1,92 @@
+"""Search answers kept per content version, so a repeated query costs what a cached page does.
+
+What a search page shows depends only on the content, the scope (a course, or every course),
+the interface language and the query (as cleaned: other parameters and spelling variants of
+the same query share an answer). Each answer is rendered once and kept in this process under
+a key that carries the content version (as topic pages are, courses/page_cache.py): after a
+load the version changes and old answers are never read again. Instant results (the htmx
+fragment) are kept whole; a whole page is kept for visitors without an account with a marker
+for its CSRF token, filled in per request (as courses/page_shell.py does). Pages of
+signed-in users show their name: rendered each time.
+
+Answers stay out of the shared cache: queries are unbounded, and the shared cache (locmem
+keeps 300 entries) holds the topic pages' pieces, which a stream of new queries would evict.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.html import escape
+
+from courses.page_cache import Markers, content_version, fill, render_split
+from courses.page_shell import ProcessLRU
+from courses.search_query import clean
+
+TEMPLATE = "courses/search_results.html"
+answers = ProcessLRU(2048)  # 3-15 KB each
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A rendered answer, split at its CSRF marker (one piece for a fragment)."""
+
+    language: str
+    pieces: list[str]
+
+
+def respond(request: HttpRequest, scope: str, build: Callable[[], dict]) -> HttpResponse:
+    """The answer for this request: kept, or built now by `build()` (which may raise 404).
+
+    `build` activates the answer's language (a course's, or the browser's) and returns the
+    template context. `scope` names what is searched ("course:<slug>" or "all").
+    """
+    popup = bool(request.htmx)
+    version = content_version()
+    if (
+        version is None
+        or not settings.SEARCH_KEEP_ANSWERS
+        or (not popup and request.user.is_authenticated)
+    ):
+        return render(request, TEMPLATE + ("#popup" if popup else ""), build())
+    # A course's pages speak its language, fixed by the slug; every-course pages the browser's.
+    language = translation.get_language() if scope == "all" else ""
+    query = clean(request.GET.get("q", ""))
+    digest = hashlib.sha256(query.encode()).hexdigest()[:32]
+    key = f"search:{int(popup)}:{version}:{scope}:{language}:{digest}"
+    answer = answers.get_or_render(key, lambda: make(request, query, build, popup))
+    translation.activate(answer.language)
+    request.LANGUAGE_CODE = answer.language
+    if popup:
+        return HttpResponse(answer.pieces[0])
+    csrf = escape(get_token(request))
+    return HttpResponse(fill(answer.pieces, lambda name, index: csrf))
+
+
+def make(request: HttpRequest, query: str, build: Callable[[], dict], popup: bool) -> Answer:
+    context = build()
+    if popup:
+        html = render_to_string(f"{TEMPLATE}#popup", context)
+        return Answer(translation.get_language(), [html])
+    # The page as any visitor without an account gets it at its plain address (the log-in
+    # link's `next` shows it): the query alone, cleaned, whatever else the URL carried.
+    plain = HttpRequest()
+    plain.path = plain.path_info = request.path
+    plain.META["QUERY_STRING"] = urlencode({"q": query}) if query else ""
+
+    def page(mark: Markers) -> str:
+        # What the context processors give a visitor without an account, the token marked.
+        own = {"request": plain, "user": AnonymousUser(), "csrf_token": mark("csrf")}
+        return render_to_string(TEMPLATE, {**context, **own})
+
+    return Answer(translation.get_language(), render_split(page))

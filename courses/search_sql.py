@@ -1,0 +1,146 @@
+"""SQL both search engines share: the rows a hit needs, and the substring pass.
+
+Raw SQL, since each engine's full-text syntax is its own; every value travels as a
+parameter, and the only names spliced in are the models' own tables and the engine's FTS
+table names (constants).
+
+Each engine ranks a course's sections on the section table (or its FTS index) alone and
+keeps the best few; only those are joined to their topic, chapter and course, which also
+checks once more that all three are active (the importer already removes the sections of
+retired topics, and the views search active courses only).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import connection
+
+from courses.models import Chapter, Course, Section, Topic
+from courses.search_query import Query, excerpt, substrings
+
+# Tables by the models' names, so a renamed table cannot silently break search.
+TABLES = {
+    "section": Section._meta.db_table,
+    "topic": Topic._meta.db_table,
+    "chapter": Chapter._meta.db_table,
+    "course": Course._meta.db_table,
+}
+HIT_COLUMNS = "s.id, s.kind, s.anchor, s.heading, t.slug, t.title, ch.slug, c.slug, c.title"
+TEXT_COLUMNS = "s.summary, s.prose, s.code"  # read only where Python cuts the snippet
+# Only what learners may see: active topics of active chapters of the active course.
+JOINS = (
+    "JOIN {topic} t ON t.id = s.topic_id "
+    "JOIN {chapter} ch ON ch.id = t.chapter_id "
+    "JOIN {course} c ON c.id = t.course_id"
+).format(**TABLES)
+VISIBLE = "t.course_id = %s AND t.is_active = %s AND ch.is_active = %s AND c.is_active = %s"
+READING_ORDER = "ch.number, t.number, s.position"
+# In the substring pass, a hit in a heavier column ranks first (the words pass's order).
+ALL_TEXT = (
+    "lower(s.title || ' ' || s.summary || ' ' || s.heading || ' ' || s.prose || ' ' || s.code)"
+)
+WEIGHED = ["s.title", "s.summary", "s.heading", "s.prose", "s.code"]
+
+
+@dataclass(frozen=True)
+class Row:
+    """A matched section, with its snippet (START/STOP around matches) still plain text."""
+
+    kind: str
+    anchor: str
+    heading: str
+    topic_slug: str
+    topic_title: str
+    chapter_slug: str
+    course_slug: str
+    course_title: str
+    snippet: str
+    code: bool  # the snippet is from a code block
+
+
+def visible(course_id: int) -> list:
+    return [course_id, True, True, True]
+
+
+def placeholders(values: list) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def hit_rows(
+    ids: list[int], course_id: int, columns: str = TEXT_COLUMNS, source: str = "", where=("", [])
+) -> list[tuple]:
+    """HIT_COLUMNS and `columns` of the visible sections among `ids`, in the order of `ids`.
+
+    `source` replaces the section table in FROM and `where` adds a condition (SQLite joins its
+    FTS table and repeats the MATCH, for snippets); its parameters follow those of `columns`.
+    """
+    if not ids:
+        return []
+    condition = f"{where[0]} AND " if where[0] else ""
+    sql = (
+        f"SELECT {HIT_COLUMNS}, {columns} FROM {source or TABLES['section'] + ' s'} {JOINS} "
+        f"WHERE {condition}s.id IN ({placeholders(ids)}) AND {VISIBLE}"
+    )
+    found = {r[0]: r for r in run(sql, [*where[1], *ids, *visible(course_id)])}
+    return [found[i] for i in ids if i in found]
+
+
+def run(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def best_snippet(summary: str, prose: str, code: str, spans) -> tuple[str, bool]:
+    """The prose, summary or code around the matches (prose first), else the opening text."""
+    for text, is_code in ((prose, False), (summary, False), (code, True)):
+        if spans(text):
+            return excerpt(text, spans), is_code
+    opening = summary or prose
+    return (excerpt(opening, spans), False) if opening else (excerpt(code, spans), True)
+
+
+def make_row(values: tuple, snippet: tuple[str, bool]) -> Row:
+    """A Row from HIT_COLUMNS' first nine values and a (snippet, is code) pair."""
+    return Row(*values[1:9], *snippet)
+
+
+def fragment_rows(
+    query: Query,
+    course_id: int,
+    limit: int,
+    find: str,
+    narrow: tuple[str, list] = ("", []),
+    checked: list[str] | None = None,
+) -> list[Row]:
+    """Sections whose text holds every word of the query as a substring and none of its
+    exclusions, heavier columns first (alternatives with `or` are not told apart here).
+
+    `find` is the engine's substring position function (SQLite `instr`, PostgreSQL
+    `strpos`); `narrow` an optional indexed subquery of the section ids that hold some words
+    (SQLite's trigram index) to start from, and `checked` the words it leaves to check (all
+    by default). It runs only when the words pass found nothing.
+    """
+    words, excluded = query.words, query.excluded
+    if not words:
+        return []
+    checked = words if checked is None else checked
+    holds = ["1 = 1"] + [f"{find}({ALL_TEXT}, lower(%s)) > 0" for _ in checked]
+    holds += [f"{find}({ALL_TEXT}, lower(%s)) = 0" for _ in excluded]
+    rank = " ".join(
+        f"WHEN {find}(lower({column}), lower(%s)) > 0 THEN {len(WEIGHED) - i}"
+        for i, column in enumerate(WEIGHED)
+    )
+    source = TABLES["section"] + " s"
+    if narrow[0]:
+        source = f"({narrow[0]}) m JOIN {source} ON s.id = m.id"
+    sql = (
+        f"SELECT {HIT_COLUMNS}, {TEXT_COLUMNS} FROM {source} {JOINS} "
+        f"WHERE {VISIBLE} AND {' AND '.join(holds)} "
+        f"ORDER BY CASE {rank} ELSE 0 END DESC, {READING_ORDER} LIMIT %s"
+    )
+    params = [*narrow[1], *visible(course_id), *checked, *excluded]
+    params += [*[words[0]] * len(WEIGHED), limit]
+    spans = substrings(words)
+    return [make_row(r, best_snippet(r[9], r[10], r[11], spans)) for r in run(sql, params)]
