@@ -28,6 +28,7 @@ ATTEMPT_HEADER = [
     "correct",
     "picked",
     "answered_at",
+    "revealed_at",
 ]
 CHUNK = 5000
 # A cell starting with one of these is read as a formula (or its first character is eaten and
@@ -44,6 +45,7 @@ QUESTION_HEADER = [
     "attempts",
     "learners",
     "first_attempts",
+    "revealed_learners",
     "facility",
     "discrimination",
     "flags",
@@ -98,6 +100,7 @@ def attempt_rows(course: Course) -> Iterator[list]:
             "is_first",
             "is_correct",
             "created_at",
+            "revealed_at",
         )
     )
     picks = (
@@ -118,6 +121,7 @@ def attempt_rows(course: Course) -> Iterator[list]:
         first,
         right,
         when,
+        revealed,
     ) in attempts.iterator(chunk_size=CHUNK):
         picked = []
         while pick is not None and pick[0] <= pk:
@@ -136,6 +140,7 @@ def attempt_rows(course: Course) -> Iterator[list]:
             int(right),
             " | ".join(picked),
             when.isoformat(),
+            revealed.isoformat() if revealed else "",
         ]
 
 
@@ -155,6 +160,7 @@ def question_rows(course: Course) -> Iterator[list]:
             s.attempts,
             s.learners,
             s.first_attempts,
+            s.revealed,
             fixed(s.facility),
             fixed(s.discrimination),
             "; ".join(s.flags),
