@@ -168,9 +168,7 @@ def score_html(score: TopicStatus) -> str:
 
 def summary_html(version: str, score: TopicStatus, questions_: list[Question]) -> str:
     """The end-of-topic summary: the score, and which questions are still to answer right."""
-    ids = (
-        "-".join(map(str, sorted(ids))) for ids in (score.solved_ids, score.answered_ids)
-    )
+    ids = ("-".join(map(str, sorted(ids))) for ids in (score.solved_ids, score.answered_ids))
     key = (
         f"summary:{version}:{get_language()}:{questions_[0].topic_id}:{score.total}:"
         f"{score.first_right}:{score.status}:{':'.join(ids)}"

@@ -101,7 +101,7 @@ def record_and_score(
 
 
 def reveal_answer(learner: Learner | None, question: Question) -> LatestAttempt:
-    """"Show answer": mark the learner's latest attempt at `question` as revealed.
+    """ "Show answer": mark the learner's latest attempt at `question` as revealed.
 
     Idempotent (a second request changes nothing) and only after a try: the server refuses
     before the learner's first answer, so a first try is never made knowing the answer and

@@ -32,7 +32,7 @@ def label_permalinks(html: str) -> str:
         title = " ".join(unescape(strip_tags(match["text"])).split())
         name = gettext("Link to section “%(title)s”") % {"title": title}
         return (
-            f"{match['open']}{match['text']}<a class=\"headerlink\" href=\"#{match['id']}\""
+            f'{match["open"]}{match["text"]}<a class="headerlink" href="#{match["id"]}"'
             f'{match["attrs"]} aria-label="{escape(name)}"><span aria-hidden="true">#</span></a>'
             f"{match['close']}"
         )

@@ -1,6 +1,5 @@
 """Answering through the real endpoint: graded in place, recorded once, bad input refused."""
 
-import re
 import shutil
 
 import pytest
