@@ -1,8 +1,8 @@
 """The results dashboard: staff only, right numbers on the page, CSV, constant query counts."""
 
 import csv
-import re
 import io
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
