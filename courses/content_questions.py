@@ -16,9 +16,12 @@ KNOWLEDGE_CHECK = "knowledge check"
 FENCE_RE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})\s*(?P<info>[^`\s]*)")
 CHOICE_RE = re.compile(r"^[-*+] \[(?P<mark>[ xX])\] ?(?P<text>.*)$")
 ID_COMMENT_RE = re.compile(r"^<!--\s*id:\s*(?P<id>\S*)\s*-->$")
+# The diagram a question is answered on (courses/diagram_questions.py resolves it).
+ON_COMMENT_RE = re.compile(r"^<!--\s*on:(?P<ref>.*?)-->$")
 PIN_RE = re.compile(r"\s*<!--\s*pin\s*-->\s*$")
 # Question ids stay ASCII: they appear in anchors and `?retry=` links.
 FENCE_STARTS = (" ", "`", "~")
+COMMENT = "<!--"
 QUESTION_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_QUESTION_ID = 100  # quizzes.models.Question.key
 
@@ -33,19 +36,33 @@ def heading(line: str, level: int) -> str | None:
 
 def fence_owners(lines: list[str]) -> tuple[list[int | None], int | None]:
     """Per line, the index of the fence opening it belongs to (None outside code fences),
-    and the index of a fence left open at the end (None when all are closed)."""
+    and the index of a fence left open at the end (None when all are closed).
+
+    An HTML comment over several lines counts as a fence: Markdown shows none of it, so a
+    commented-out heading or choice is neither a section nor a question. (An unclosed `<!--`
+    is left as text, as before.)
+    """
     owners: list[int | None] = [None] * len(lines)
     opened = None
     marker = ""
+    last_close = None  # the last line holding "-->", looked for once a comment opens
     for i, line in enumerate(lines):
         match = FENCE_RE.match(line) if line[:1] in FENCE_STARTS else None
         if opened is None:
             if match:
                 opened, marker = i, match["fence"]
-                owners[i] = i
+            elif "<!--" in line and opens_comment(line):  # the test in C first: most lines
+                if last_close is None:
+                    last_close = max(
+                        (j for j, text in enumerate(lines) if "-->" in text), default=-1
+                    )
+                opened, marker = (i, COMMENT) if last_close > i else (None, "")
+            owners[i] = opened
             continue
         owners[i] = opened
-        if (
+        if marker == COMMENT:
+            opened = None if "-->" in line else opened
+        elif (
             match
             and match["fence"][0] == marker[0]
             and len(match["fence"]) >= len(marker)
@@ -53,6 +70,17 @@ def fence_owners(lines: list[str]) -> tuple[list[int | None], int | None]:
         ):
             opened = None
     return owners, opened
+
+
+def opens_comment(line: str) -> bool:
+    """An HTML comment starts on this line and does not end on it."""
+    text = line.lstrip(" ")
+    return len(line) - len(text) <= 3 and text.startswith(COMMENT) and "-->" not in text[4:]
+
+
+def in_comment(lines: list[str], owners: list[int | None], i: int) -> bool:
+    owner = owners[i]
+    return owner is not None and opens_comment(lines[owner])
 
 
 class Section(NamedTuple):
@@ -105,7 +133,9 @@ def parse_questions(
         i for i, line in enumerate(lines) if owners[i] is None and heading(line, 3) is not None
     ]
     stray = [
-        i for i, line in enumerate(lines[: starts[0] if starts else len(lines)]) if line.strip()
+        i
+        for i, line in enumerate(lines[: starts[0] if starts else len(lines)])
+        if line.strip() and not in_comment(lines, owners, i)
     ]
     if stray:
         problems.append(
@@ -144,6 +174,8 @@ class QuestionParts:
 
     def __init__(self) -> None:
         self.key = ""
+        self.on = ""
+        self.on_line = 0
         self.body: list[str] = []
         self.explanation: list[str] = []
         self.choices: list[ChoiceSource] = []
@@ -179,8 +211,10 @@ def parse_question(
         problems.append(Problem(path, line, "question heading is empty"))
     parts = QuestionParts()
     for offset, text in enumerate(lines[1:], start=1):
-        if owners[offset] is not None:
-            parts.fenced(text, opens=owners[offset] == offset)
+        owner = owners[offset]
+        if owner is not None:
+            if not opens_comment(lines[owner]):  # a comment shows nothing: skip its lines
+                parts.fenced(text, opens=owner == offset)
         else:
             read_line(parts, text, path, line + offset, problems)
     choices = parts.choices
@@ -196,6 +230,8 @@ def parse_question(
         body="\n".join(parts.body).strip(),
         explanation="\n".join(parts.explanation).strip(),
         line=line,
+        on=parts.on,
+        on_line=parts.on_line,
     )
 
 
@@ -216,6 +252,10 @@ def read_line(parts: QuestionParts, text: str, path: str, at: int, problems: lis
             problems.append(
                 Problem(path, at, f"question id is longer than {MAX_QUESTION_ID} characters")
             )
+        return
+    on_match = ON_COMMENT_RE.match(text.strip())
+    if on_match and parts.state == "body" and not parts.on_line:
+        parts.on, parts.on_line = " ".join(on_match["ref"].split()), at
         return
     choice = CHOICE_RE.match(text)
     if choice:

@@ -18,8 +18,9 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import escape
 
-from courses.content import CourseSource, Problem, TopicSource
+from courses.content import CourseSource, Problem, QuestionSource, TopicSource
 from courses.content_tree import UnknownCourse, parse_content  # noqa: F401 - re-exported
 from courses.impact import impact_report, retired_course_impact
 from courses.lint import lint_course
@@ -40,9 +41,14 @@ class LoadReport:
     counts: dict[str, Counter] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)  # question quality (courses/lint.py)
     impact: list[Problem] = field(default_factory=list)  # effects on learner data, for --check
+    by_course: dict[str, dict[str, Counter]] = field(default_factory=dict)  # slug -> counts
+    course: str = ""  # the course being synced: what add() counts also goes under its slug
 
     def add(self, kind: str, outcome: str, n: int = 1) -> None:
         self.counts.setdefault(kind, Counter())[outcome] += n
+        if self.course:
+            course = self.by_course.setdefault(self.course, {})
+            course.setdefault(kind, Counter())[outcome] += n
 
     def get(self, kind: str, outcome: str) -> int:
         return self.counts.get(kind, Counter())[outcome]
@@ -73,22 +79,26 @@ def topic_stamp(topic: TopicSource) -> str:
 def render_topic(topic: TopicSource) -> RenderedTopic:
     """Render a topic's Markdown (body, prompts, choices, feedback) once, for storage."""
     body = render_markdown(topic.body)
-    questions = [
-        RenderedQuestion(
-            prompt_html=render_inline(q.prompt),
-            body_html=render_markdown(q.body).html if q.body else "",
-            explanation_html=render_markdown(q.explanation).html if q.explanation else "",
-            choices=[
-                RenderedChoice(
-                    text_html=render_inline(c.text),
-                    feedback_html=render_markdown(c.feedback).html if c.feedback else "",
-                )
-                for c in q.choices
-            ],
-        )
-        for q in topic.questions
-    ]
+    questions = [render_question(q) for q in topic.questions]
     return RenderedTopic(body.html, body.toc_html, questions)
+
+
+def render_question(q: QuestionSource) -> RenderedQuestion:
+    # A diagram question's choices are tier ids; learners see (and results show) tier names,
+    # which are the diagram's plain text, not Markdown.
+    names = q.tier_names
+    return RenderedQuestion(
+        prompt_html=render_inline(q.prompt),
+        body_html=render_markdown(q.body).html if q.body else "",
+        explanation_html=render_markdown(q.explanation).html if q.explanation else "",
+        choices=[
+            RenderedChoice(
+                text_html=escape(names[c.text]) if c.text in names else render_inline(c.text),
+                feedback_html=render_markdown(c.feedback).html if c.feedback else "",
+            )
+            for c in q.choices
+        ],
+    )
 
 
 def render_topics(
@@ -136,7 +146,9 @@ def load_content(
         for source in sources:
             if check:
                 report.impact += impact_report(source, slugs(changed[source.slug]))
+            report.course = source.slug
             sync_course(source, rendered[source.slug], report)
+        report.course = ""
         if course is None:
             if check:
                 report.impact += retired_course_impact(slugs(sources))

@@ -47,6 +47,11 @@ def lint_topic(topic: TopicSource) -> list[Problem]:
 
 def lint_question(path: str, q: QuestionSource) -> list[Problem]:
     """Warnings for one question."""
+    if q.diagram is not None:
+        # Answered on a diagram: learners see its tiers by name, in the diagram's fixed order
+        # (tiers picked from a picture, not sentences to compare), so only the explanation
+        # rule applies.
+        return list(missing_explanation(path, q))
     return [
         *longest_correct(path, q),
         *near_duplicates(path, q),
@@ -107,7 +112,8 @@ def missing_explanation(path: str, q: QuestionSource) -> Iterable[Problem]:
 
 def same_position(topic: TopicSource) -> list[Problem]:
     """The right answer always in the same place in the file is a pattern readers learn."""
-    single = [q for q in topic.questions if not q.allows_many]
+    # A diagram question's choices follow the diagram's order, so their place says nothing.
+    single = [q for q in topic.questions if not q.allows_many and q.diagram is None]
     if len(single) < SAME_POSITION_MIN:
         return []
     positions = {next(i for i, c in enumerate(q.choices) if c.is_correct) for q in single}

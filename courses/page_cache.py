@@ -175,7 +175,7 @@ class _MarkedChoice:
 @dataclass(frozen=True)
 class _MarkedState:
     question: Question
-    choices: list[_MarkedChoice]
+    choices: list[_MarkedChoice] | list[Choice]
     nonce: str
     attempt: None = None
     error: str = ""
@@ -184,10 +184,14 @@ class _MarkedState:
 
 def form_pieces(question: Question) -> list[str]:
     """The question's fresh form, split at its markers (see Markers)."""
-    count = sum(1 for c in question.choices.all() if c.is_active)
+    active = [c for c in question.choices.all() if c.is_active]
 
     def render(mark: Markers) -> str:
-        choices = [_MarkedChoice(mark("token", i), mark("text", i)) for i in range(count)]
+        # A diagram question's choices are in the diagram's order for everyone (all pinned):
+        # only the nonce and the CSRF token differ between visitors.
+        choices = active
+        if not question.diagram:
+            choices = [_MarkedChoice(mark("token", i), mark("text", i)) for i in range(len(active))]
         state = _MarkedState(question, choices, nonce=mark("nonce"))
         return render_to_string(
             f"{TOPIC_TEMPLATE}#question", {"state": state, "csrf_token": mark("csrf")}

@@ -7,6 +7,7 @@ and the impact report read them.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 
 
@@ -47,6 +48,17 @@ class QuestionSource:
     body: str = ""
     explanation: str = ""
     line: int = 0
+    # `<!-- on: spectrum -->`: the diagram the question is answered on, as written, and its
+    # line; `diagram` is what of that diagram the question shows, filled in once resolved
+    # (courses/diagram_questions.py). Its choices are then the diagram's tier ids.
+    on: str = ""
+    on_line: int = 0
+    diagram: dict | None = None
+
+    @property
+    def tier_names(self) -> dict[str, str]:
+        """Tier id -> tier name for a question answered on a diagram (else empty)."""
+        return {t["id"]: t["name"] for t in self.diagram["tiers"]} if self.diagram else {}
 
     @property
     def allows_many(self) -> bool:
@@ -58,6 +70,10 @@ class QuestionSource:
         """A short hash of everything a learner sees and is graded on."""
         parts = [self.prompt, self.body, self.explanation]
         parts += [f"{c.is_correct}|{c.pinned}|{c.text}|{c.feedback}" for c in self.choices]
+        if self.diagram is not None:
+            # What the answer mode shows of the diagram (tier names, sizes, axis) is seen too.
+            # Only then: every other question keeps the version its attempts were graded on.
+            parts.append(json.dumps(self.diagram, sort_keys=True, ensure_ascii=False))
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:12]
 
 

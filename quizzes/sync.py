@@ -163,6 +163,7 @@ def sync_questions(
             "allows_many": src.allows_many,
             "version": src.version,
             "source_line": src.line,
+            "diagram": src.diagram or {},
             "is_active": True,
             "key_authored": bool(src.key),
         }

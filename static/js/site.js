@@ -22,3 +22,19 @@ document.addEventListener("keydown", (event) => {
   else return;
   event.preventDefault();
 });
+
+// Spectrum diagrams: after htmx swaps in a new state, move focus to its result (a labelled
+// region, so screen readers announce it) and scroll only as far as needed to show it.
+document.addEventListener("htmx:afterSwap", (event) => {
+  const body = event.detail.target;
+  if (!body || !body.classList || !body.classList.contains("spectrum-body")) return;
+  const result = body.querySelector(".spectrum-result");
+  if (!result) return;
+  result.focus({ preventScroll: true });
+  const box = result.getBoundingClientRect();
+  const margin = parseFloat(getComputedStyle(result).scrollMarginTop) || 0;
+  if (box.top >= margin && box.bottom <= window.innerHeight - margin) return;
+  // A result taller than the window shows from its top; a shorter one is shown whole.
+  const fits = box.height + 2 * margin <= window.innerHeight;
+  result.scrollIntoView({ block: fits ? "nearest" : "start" });
+});

@@ -33,7 +33,7 @@ def test_right_and_wrong_answers_graded_in_place(live_server, page, seed_course)
     page.evaluate("window.__marker = 'same page'")
     answer_in_page(page, first, correct=True)
     expect(question_box(page, first).get_by_text("Correct!")).to_be_visible()
-    expect(page.locator("#topic-score")).to_contain_text("You got 1 of 4 right on the first try")
+    expect(page.locator("#topic-score")).to_contain_text("You got 1 of 6 right on the first try")
     answer_in_page(page, second, correct=False)
     box = question_box(page, second)
     expect(box.get_by_text("Not quite.")).to_be_visible()
@@ -56,7 +56,7 @@ def test_answering_without_javascript(live_server, browser, seed_course):
     question_box(page, question).get_by_role("link", name="Try again").click()
     answer_in_page(page, question, correct=True)
     expect(question_box(page, question).get_by_text("Correct!")).to_be_visible()
-    expect(page.locator("#topic-score")).to_contain_text("You got 0 of 4 right on the first try")
+    expect(page.locator("#topic-score")).to_contain_text("You got 0 of 6 right on the first try")
     context.close()
 
 
@@ -64,17 +64,20 @@ def test_progress_survives_reload_and_carries_into_a_new_account(live_server, pa
     page.goto(live_server.url + TOPIC)
     question = Question.objects.order_by("position").first()
     answer_in_page(page, question, correct=True)
-    expect(page.locator("#topic-score")).to_contain_text("You got 1 of 4")
+    expect(page.locator("#topic-score")).to_contain_text("You got 1 of 6")
     page.reload()
-    expect(page.locator("#topic-score")).to_contain_text("You got 1 of 4")
+    expect(page.locator("#topic-score")).to_contain_text("You got 1 of 6")
     page.get_by_role("link", name="Sign up").click()
     page.get_by_label("Username").fill("grace")
     page.get_by_label(re.compile(r"^Password:?$")).fill("a-long-enough-pass-42")
     page.get_by_label(re.compile(r"^Password confirmation:?$")).fill("a-long-enough-pass-42")
     page.get_by_role("button", name="Create account").click()
     page.wait_for_url(re.compile(re.escape(TOPIC)))
-    expect(page.locator("#topic-score")).to_contain_text("You got 1 of 4")
-    expect(page.get_by_text("grace")).to_be_visible()
+    expect(page.locator("#topic-score")).to_contain_text("You got 1 of 6")
+    expect(page.get_by_text("grace", exact=True)).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="Welcome, grace!")).to_contain_text(
+        "the progress you made in this browser is now saved to it"
+    )
 
 
 def test_keyboard_only_answering(live_server, page, seed_course):

@@ -29,7 +29,7 @@ def test_show_answer_in_place_moves_focus_to_the_answer(live_server, page, seed_
     box.get_by_role("link", name="Try again").click()
     answer_in_page(page, question, correct=True)
     expect(box.get_by_text("Correct!")).to_be_visible()
-    expect(page.locator("#topic-score")).to_contain_text("You got 0 of 4 right on the first try")
+    expect(page.locator("#topic-score")).to_contain_text("You got 0 of 6 right on the first try")
 
 
 def test_show_answer_without_javascript(live_server, browser, seed_course):
@@ -52,6 +52,6 @@ def test_the_summary_follows_each_answer(live_server, page, seed_course):
     expect(summary).to_contain_text("Not answered yet.")
     question = Question.objects.get(key="alpine-musl")
     answer_in_page(page, question, correct=False)
-    expect(summary).to_contain_text("0 of 4 questions answered right so far")
+    expect(summary).to_contain_text("0 of 6 questions answered right so far")
     summary.get_by_role("link", name="Why is switching to alpine not a free size win?").click()
     assert page.url.endswith(f"#{question.anchor}")

@@ -1,135 +1,201 @@
-"""The base-image spectrum in headless Chromium: with htmx, by keyboard, and without JavaScript."""
-
-from pathlib import Path
+"""The base-image spectrum in headless Chromium: each action shows and focuses its result."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 TOPIC = reverse("courses:topic", args=["containers", "images", "base-images"])
-PICKS = {"static-binary": "No", "needs-shell": "No", "glibc-only": "Yes", "debug-containers": "Yes"}
-
-
-def detail(page):
-    return page.get_by_role("region", name="Selected tier")
+PICKS = {"static-binary": "no", "needs-shell": "no", "glibc-only": "yes", "debug-containers": "yes"}
+WIDTHS = [1280, 375]
+RESULT = "#spectrum-0-result"
 
 
 def tier(page, name):
     return page.locator("#spectrum-0 .spectrum-tier-link", has_text=name)
 
 
-def test_click_shows_detail_in_place_and_pushes_url(live_server, page, seed_course):
-    page.goto(live_server.url + TOPIC)
-    page.evaluate("window.notReloaded = true")
-    tier(page, "alpine").click()
-    expect(detail(page)).to_contain_text("musl")
-    expect(tier(page, "alpine")).to_have_attribute("aria-current", "true")
-    assert page.url == f"{live_server.url}{TOPIC}?tier=alpine#spectrum-0"
-    assert page.evaluate("window.notReloaded")  # htmx swapped the panel, no page load
-
-
 def settled(page) -> None:
-    """Wait until htmx has finished swapping and settling (it restores focus meanwhile)."""
+    """Wait until htmx has finished swapping and settling."""
     expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)
 
 
-def test_keyboard_tab_enter_space_and_arrows(live_server, page, seed_course):
-    page.goto(live_server.url + TOPIC)
-    page.locator("#spectrum-0-tier-full").focus()
+def open_at(page, live_server, width: int, query: str = "") -> None:
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{live_server.url}{TOPIC}{'?' + query if query else ''}")
+
+
+def answer_picker(page) -> None:
+    for qid, answer in PICKS.items():
+        page.locator(f"input[name='q-{qid}'][value='{answer}']").check()
+    page.get_by_role("button", name="Recommend a base").click()
+
+
+def click_tier(page):
+    tier(page, "alpine").click()
+
+
+def enter_on_tier(page):
+    page.locator("#spectrum-0-tier-distroless").focus()
     page.keyboard.press("Enter")
-    expect(detail(page)).to_contain_text("every tool is already there")
-    settled(page)
-    expect(page.locator("#spectrum-0-tier-full")).to_be_focused()  # focus survives the swap
-    page.keyboard.press("ArrowDown")
-    page.keyboard.press("ArrowDown")
-    expect(page.locator("#spectrum-0-tier-alpine")).to_be_focused()
+
+
+def space_on_tier(page):
+    page.locator("#spectrum-0-tier-scratch").focus()
     page.keyboard.press("Space")
-    expect(detail(page)).to_contain_text("BusyBox")
+
+
+def compare(page):
+    page.get_by_label("Compare", exact=True).select_option("distroless")
+    page.get_by_label("with", exact=True).select_option("scratch")
+    page.get_by_role("button", name="Compare").click()
+
+
+def clear_by_keyboard(page):
+    page.get_by_role("link", name="Clear selection").focus()
+    page.keyboard.press("Enter")
+
+
+# (action, query to start from, what the result then says, the URL's query after it)
+ACTIONS = {
+    "click a tier": (click_tier, "", "musl quirks", "?tier=alpine"),
+    "Enter on a tier": (enter_on_tier, "", "ephemeral debug containers", "?tier=distroless"),
+    "Space on a tier": (space_on_tier, "", "static binary", "?tier=scratch"),
+    "compare": (compare, "", "distroless and scratch side by side", "?compare=distroless"),
+    "recommend": (answer_picker, "", "Recommended: distroless", "?q-static-binary=no&"),
+    "clear": (clear_by_keyboard, "tier=alpine", "Select a tier above", ""),
+}
+
+
+def assert_result_shown(page) -> None:
+    """The result has focus and is in the window (whole, when it fits), and stays there."""
+    result = page.locator(RESULT)
+    expect(result).to_be_focused()
+    height = page.viewport_size["height"]
+    box = result.bounding_box()
+    assert 0 <= box["y"] < height - 100, box
+    assert box["y"] + min(box["height"], height - 40) <= height, box
+    scrolled = page.evaluate("scrollY")
+    page.wait_for_timeout(300)  # nothing moves the page afterwards
+    assert page.evaluate("scrollY") == scrolled
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("action", ACTIONS)
+def test_each_action_focuses_its_result_in_view(live_server, page, seed_course, action, width):
+    act, query, says, url_query = ACTIONS[action]
+    open_at(page, live_server, width, query)
+    page.evaluate("window.notReloaded = true")
+    act(page)
+    expect(page.locator(RESULT)).to_contain_text(says)
     settled(page)
+    assert_result_shown(page)
+    assert page.url.startswith(f"{live_server.url}{TOPIC}{url_query}")
+    assert page.url.endswith(RESULT)
+    assert page.evaluate("window.notReloaded")  # htmx swapped the diagram, no page load
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("action", ["click a tier", "compare", "recommend", "clear"])
+def test_each_action_without_javascript_opens_at_its_result(
+    live_server, browser, seed_course, action, width
+):
+    """The deep link's fragment scrolls to the result, and Chromium focuses it."""
+    act, query, says, url_query = ACTIONS[action]
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    open_at(page, live_server, width, query)
+    act(page)
+    expect(page.locator(RESULT)).to_contain_text(says)
+    assert_result_shown(page)
+    assert page.url.startswith(f"{live_server.url}{TOPIC}{url_query}")
+    assert page.url.endswith(RESULT)
+    context.close()
+
+
+def test_status_line_announces_the_new_state(live_server, page, seed_course):
+    open_at(page, live_server, 1280)
+    compare(page)
+    status = page.locator(".spectrum").get_by_role("status")
+    expect(status).to_have_text("Comparing distroless and scratch.")
+
+
+def test_one_mode_at_a_time(live_server, page, seed_course):
+    """Each action replaces the last: a tier, then a comparison, then a recommendation."""
+    open_at(page, live_server, 1280)
+    result = page.locator(RESULT)
+    click_tier(page)
+    expect(result).to_contain_text("musl quirks")
+    compare(page)
+    expect(result).to_contain_text("distroless and scratch side by side")
+    expect(result).not_to_contain_text("musl quirks")
+    expect(page.locator("#spectrum-0 [aria-current]")).to_have_count(0)
+    answer_picker(page)
+    expect(result).to_contain_text("Recommended: distroless")
+    expect(page.get_by_role("table", name="distroless and scratch side by side")).to_have_count(0)
+    expect(page.locator(".spectrum-tier.is-recommended")).to_have_count(1)
+    expect(page.locator(".is-selected, .is-compared")).to_have_count(0)
+    assert "compare=" not in page.url
+    assert "tier=" not in page.url
+    page.get_by_role("link", name="Clear recommendation").click()
+    expect(result).to_contain_text("Select a tier above")
+    expect(page.locator(".is-recommended")).to_have_count(0)
+    assert page.url == f"{live_server.url}{TOPIC}{RESULT}"
+
+
+def test_one_mode_at_a_time_without_javascript(live_server, browser, seed_course):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    open_at(page, live_server, 1280, "tier=slim")
+    compare(page)
+    expect(page.locator(RESULT)).not_to_contain_text("apt still work")
+    answer_picker(page)
+    expect(page.locator(RESULT)).to_contain_text("Recommended: distroless")
+    expect(page.get_by_role("table", name="distroless and scratch side by side")).to_have_count(0)
+    context.close()
+
+
+def test_old_deep_link_with_every_mode_shows_one(live_server, page, seed_course):
+    query = "tier=scratch&compare=slim,alpine&" + "&".join(f"q-{q}={a}" for q, a in PICKS.items())
+    open_at(page, live_server, 1280, query)
+    expect(page.locator(RESULT)).to_contain_text("Recommended: distroless")
+    expect(page.get_by_role("table", name="slim and alpine side by side")).to_have_count(0)
+    page.reload()
+    expect(page.locator(RESULT)).to_contain_text("Recommended: distroless")
+
+
+def test_a_refused_comparison_is_explained_at_the_result(live_server, page, seed_course):
+    open_at(page, live_server, 375)
+    page.get_by_label("Compare", exact=True).select_option("slim")
+    page.get_by_label("with", exact=True).select_option("slim")
+    page.get_by_role("button", name="Compare").click()
+    expect(page.locator(RESULT)).to_contain_text("pick two different tiers")
+    settled(page)
+    assert_result_shown(page)
+
+
+def test_arrow_keys_home_and_end_move_between_tiers(live_server, page, seed_course):
+    open_at(page, live_server, 1280)
+    page.locator("#spectrum-0-tier-full").focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
     expect(page.locator("#spectrum-0-tier-alpine")).to_be_focused()
     page.keyboard.press("ArrowUp")
     expect(page.locator("#spectrum-0-tier-slim")).to_be_focused()
     page.keyboard.press("Tab")
     expect(page.locator("#spectrum-0-tier-alpine")).to_be_focused()
+    page.keyboard.press("End")
+    expect(page.locator("#spectrum-0-tier-scratch")).to_be_focused()
     page.keyboard.press("Home")
     page.keyboard.press("ArrowUp")  # wraps to the last tier
     expect(page.locator("#spectrum-0-tier-scratch")).to_be_focused()
 
 
-def test_compare_form(live_server, page, seed_course):
-    page.goto(live_server.url + TOPIC)
-    page.get_by_label("Compare", exact=True).select_option("distroless")
-    page.get_by_label("with", exact=True).select_option("scratch")
-    page.get_by_role("button", name="Compare").click()
-    table = page.get_by_role("table", name="distroless and scratch side by side")
-    expect(table).to_contain_text("Near zero")
-    assert "compare=distroless%2Cscratch" in page.url
-
-
-def answer_picker(page):
-    for qid, answer in PICKS.items():
-        page.locator(f"input[name='q-{qid}'][value='{answer.lower()}']").check()
-    page.get_by_role("button", name="Recommend a base").click()
-
-
-def test_picker_recommends_and_highlights(live_server, page, seed_course):
-    page.goto(live_server.url + TOPIC)
-    answer_picker(page)
-    expect(page.locator("#spectrum-0-recommendation")).to_contain_text("Recommended: distroless")
-    expect(page.locator(".spectrum-tier.is-recommended")).to_have_count(1)
-    expect(page.locator(".is-recommended")).to_contain_text("distroless")
-    assert "q-debug-containers=yes" in page.url
-
-
-def test_deep_link_reload_shows_same_state(live_server, page, seed_course):
-    page.goto(f"{live_server.url}{TOPIC}?tier=scratch&compare=slim,alpine#spectrum-0")
-    expect(detail(page)).to_contain_text("static binary")
-    expect(page.get_by_role("table", name="slim and alpine side by side")).to_be_visible()
-    page.reload()
-    expect(detail(page)).to_contain_text("static binary")
-
-
-def test_everything_works_without_javascript(live_server, browser, seed_course):
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
-    page.goto(live_server.url + TOPIC)
-    tier(page, "slim").click()
-    expect(detail(page)).to_contain_text("apt still work")
-    assert page.url == f"{live_server.url}{TOPIC}?tier=slim#spectrum-0"
-    page.locator("#spectrum-0-tier-distroless").focus()
-    page.keyboard.press("Enter")
-    expect(detail(page)).to_contain_text("ephemeral debug containers")
-    page.get_by_label("with", exact=True).select_option("full")
-    page.get_by_role("button", name="Compare").click()
-    expect(page.get_by_role("table", name="slim and full debian side by side")).to_be_visible()
-    expect(detail(page)).to_contain_text("ephemeral debug containers")  # selection kept
-    answer_picker(page)
-    expect(page.locator("#spectrum-0-recommendation")).to_contain_text("distroless")
-    expect(page.get_by_role("table", name="slim and full debian side by side")).to_be_visible()
-    context.close()
-
-
-def test_no_axe_violations_with_tier_selected(live_server, page, seed_course):
-    page.goto(f"{live_server.url}{TOPIC}?tier=alpine&compare=slim,alpine")
-    answer_picker(page)
-    expect(page.locator("#spectrum-0-recommendation")).to_be_visible()
-    page.locator(".spectrum-alt summary").click()
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
-
-
-@pytest.mark.parametrize(("width", "name"), [(1280, "desktop"), (375, "phone")])
-def test_screenshots_fit_the_width(live_server, page, seed_course, width, name):
-    page.set_viewport_size({"width": width, "height": 900})
-    page.goto(f"{live_server.url}{TOPIC}?tier=alpine&compare=slim,alpine")
-    figure = page.locator("#spectrum-0")
-    ARTIFACTS.mkdir(exist_ok=True)
-    figure.screenshot(path=ARTIFACTS / f"spectrum-{name}.png")
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
-    box = figure.bounding_box()
-    assert box["x"] >= 0
-    assert box["x"] + box["width"] <= width
+def test_tab_from_the_result_reaches_its_clear_link(live_server, page, seed_course):
+    open_at(page, live_server, 1280)
+    enter_on_tier(page)
+    settled(page)
+    expect(page.locator(RESULT)).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Clear selection")).to_be_focused()

@@ -113,7 +113,7 @@ def test_progress_pages(at_width, seed_course, width):
         ("progress", "/containers/progress/"),
     ]:
         page.goto(page.url.split("/containers/")[0] + url)
-        expect(page.locator(".status-detail").first).to_have_text("0 of 4 answered right")
+        expect(page.locator(".status-detail").first).to_have_text("0 of 6 answered right")
         shoot(f"page-{name}")
 
 

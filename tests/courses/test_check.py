@@ -89,3 +89,14 @@ def test_parser_limits_match_the_model_fields():
         assert model._meta.get_field("source_path").max_length == MAX_PATH
     assert Question._meta.get_field("key").max_length == MAX_QUESTION_ID
     assert MAX_NUMBER == 2**31 - 1  # PostgreSQL's integer, behind PositiveIntegerField
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_missing_migrations_is_named_instead_of_a_traceback(tmp_path):
+    """`load_content --check` before `migrate` failed on a missing column with a traceback."""
+    call_command("migrate", "quizzes", "0006", verbosity=0)
+    try:
+        with pytest.raises(CommandError, match=r"manage\.py migrate"):
+            call_command("load_content", str(copy_fixture(tmp_path)), "--check")
+    finally:
+        call_command("migrate", verbosity=0)

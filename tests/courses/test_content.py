@@ -1,5 +1,6 @@
 """The pure parser: files -> dataclasses, and every problem reported at path:line."""
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -129,10 +130,11 @@ def test_front_matter_missing_title(tmp_path):
 
 
 def test_front_matter_unknown_key(tmp_path):
+    """A misspelt key names the key it probably meant, and every allowed one."""
     problems = problems_for(tmp_path, {"01-a.md": "---\nnumber: 1\ntitle: A\ntittle: B\n---\nx\n"})
     assert problems == [
         "content/01-one/01-a.md:4: unknown front matter key 'tittle' "
-        "(allowed: number, title, slug, summary, minutes)"
+        "(did you mean 'title'? allowed: number, title, slug, summary, minutes)"
     ]
 
 
@@ -308,3 +310,34 @@ def test_tree_with_arbitrary_bytes_raises_only_content_error(tmp_path_factory, d
     else:
         problems = ["parsed"]
     assert problems
+
+
+def test_empty_front_matter_is_a_problem_not_a_skipped_topic(tmp_path):
+    """A topic whose front matter held nothing was silently left out of the course."""
+    assert problems_for(tmp_path, {"01-a.md": "---\n---\nBody.\n"}) == [
+        "content/01-one/01-a.md:1: front matter is missing 'number' and 'title'"
+    ]
+
+
+def test_a_key_yaml_reads_as_a_number_is_unknown_at_its_line(tmp_path):
+    problems = problems_for(tmp_path, {"01-a.md": "---\nnumber: 1\ntitle: A\n7: B\n---\nx\n"})
+    assert problems == [
+        "content/01-one/01-a.md:4: unknown front matter key 7 "
+        "(allowed: number, title, slug, summary, minutes)"
+    ]
+
+
+def test_a_slug_names_its_fix(tmp_path):
+    text = topic_text(extra_front="slug: Big Slug\n")
+    assert problems_for(tmp_path, {"01-a.md": text}) == [
+        "content/01-one/01-a.md:4: slug 'Big Slug' must be lowercase letters, digits and "
+        "hyphens (for example 'big-slug')"
+    ]
+
+
+def test_the_garbage_collector_runs_again_after_a_failed_parse(tmp_path):
+    """The parser pauses it for speed; an error must not leave it off for the process."""
+    minimal_tree(tmp_path / "content", {"01-a.md": "---\n---\n"})
+    with pytest.raises(ContentError):
+        parse_course(tmp_path / "content")
+    assert gc.isenabled()

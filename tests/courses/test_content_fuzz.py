@@ -1,9 +1,10 @@
 """Fuzz: mutated content files (item 6). Only ContentError escapes parse, check and load, and
 `--check` fails exactly when the load does, counting exactly what the load does.
 
-The mutations start from real content (the shipped seed topic in the fixture course) and are
-the mistakes careless authors and editors make: lines dropped, repeated or swapped, bytes
-flipped, files cut short or holding invalid UTF-8, odd YAML scalars, tags and aliases.
+The mutations start from real content (the shipped seed topic in the fixture course, with its
+questions answered on the spectrum) and are the mistakes careless authors and editors make:
+lines dropped, repeated or swapped, bytes flipped, files cut short or holding invalid UTF-8,
+odd YAML scalars, tags and aliases, diagram references and tier choices out of place.
 """
 
 from __future__ import annotations
@@ -38,6 +39,9 @@ INSERTED_LINES = [
     b"bomb: &a [1, 1, 1]", b"more: [*a, *a, *a]", b"  - *a", b"x: !!python/object:os.system",
     b"### Not a question", b"- [x] stray choice", b"```", b"~~~python", b"## Knowledge Check",
     b"<!-- id: run -->", b"<!-- id: what-does-docker-run-do -->", b"---", b"\t- [ ] tab",
+    # Questions answered on the spectrum (the seed topic has two): references and tier choices.
+    b"<!-- on: spectrum -->", b"<!-- on: spectrum 2 -->", b"<!-- on: pie -->", b"<!-- on:",
+    b"- [x] scratch", b"- [ ] slim", b"- [ ] nowhere", b"  - id: scratch", b"```spectrum",
 ]  # fmt: skip
 VALUE_RE = re.compile(rb"^(\s*(?:- )?[\w-]+:) ?(.*)$")
 

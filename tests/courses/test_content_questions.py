@@ -73,3 +73,47 @@ def test_choices_differing_only_in_spacing_are_the_same_choice():
     """The importer knows choices by their text ignoring spacing, so one would vanish."""
     _, problems = questions_of("### Pick\n\n- [x] a b\n- [ ] a  B\n")
     assert problems == ["t.md:12: choice 'a b' appears twice in this question"]
+
+
+# --- HTML comments show nothing, so they hold no section and no question -----------------------
+
+COMMENTED_CHECK = """\
+<!--
+## Knowledge Check
+
+### What is it?
+
+- [x] Right
+- [ ] Wrong
+-->
+"""
+
+
+def test_a_commented_out_knowledge_check_has_no_questions():
+    """It was parsed as a real Knowledge Check, and cut the comment open on the page."""
+    problems = []
+    topic = parse_topic_text(topic_text(body=f"Intro.\n\n{COMMENTED_CHECK}"), "t.md", problems)
+    assert (problems, topic.questions) == ([], [])
+    assert topic.body.endswith(COMMENTED_CHECK)
+
+
+def test_a_commented_out_choice_is_no_choice():
+    questions, problems = questions_of("### Pick\n\n- [x] a\n<!--\n- [x] b\n-->\n- [ ] c\n")
+    assert problems == []
+    assert [c.text for c in questions[0].choices] == ["a", "c"]
+
+
+def test_a_comment_before_the_first_question_is_not_stray_text():
+    questions, problems = questions_of(
+        "<!-- a note\nfor authors -->\n\n### Pick\n\n- [x] a\n- [ ] b\n"
+    )
+    assert (problems, len(questions)) == ([], 1)
+
+
+def test_an_unclosed_comment_is_still_text():
+    """Without its `-->` it is not a comment the parser skips: here, stray text."""
+    _, problems = questions_of("<!--\n### Pick\n\n- [x] a\n- [ ] b\n")
+    assert problems == [
+        "t.md:10: text in Knowledge Check before the first question: start each question with "
+        "a '### ' heading"
+    ]

@@ -269,7 +269,7 @@ def test_shipped_content_loads_clean():
     topic = Topic.objects.get(slug="base-images")
     assert topic.course.slug == "containers"
     assert (topic.chapter.number, topic.number) == (2, 12)
-    assert Question.objects.filter(topic=topic, is_active=True).count() == 4
+    assert Question.objects.filter(topic=topic, is_active=True).count() == 6
     assert [t["id"] for t in topic.diagrams[0]["tiers"]] == [
         "full",
         "slim",

@@ -164,7 +164,7 @@ def test_content_that_looks_like_a_marker_is_served_as_written(client, seed_cour
         assert response.status_code == 200
         html = response.content.decode()
         assert html.count(fake) == 2
-        assert html.count('name="nonce"') == 4
+        assert html.count('name="nonce"') == 6
 
 
 def test_a_marker_tag_found_in_content_is_drawn_again():

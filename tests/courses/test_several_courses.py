@@ -83,13 +83,30 @@ def test_a_chapter_may_not_take_a_course_page_name(tmp_path):
     )
 
 
-@pytest.mark.parametrize("value", ["deutsch!", "1de", "[de]", "d"])
+@pytest.mark.parametrize("value", ["deutsch!", "1de", "[de]", "d", "english", "en-a", "de-DEU1"])
 def test_language_must_be_a_language_tag(tmp_path, value):
     root = two_courses(tmp_path)
     text = (root / "zweiter" / "course.md").read_text()
     write(root, "zweiter/course.md", text.replace("language: de", f"language: '{value}'"))
     (found,) = problems(root)
     assert found.startswith("content/zweiter/course.md:4: 'language' must be a language tag")
+
+
+@pytest.mark.parametrize(
+    ("value", "tag"),
+    [
+        ("de", "de"),
+        ("PT-br", "pt-BR"),
+        ("zh-hant-tw", "zh-Hant-TW"),
+        ("es-419", "es-419"),
+        ("de-CH-1996", "de-CH-1996"),
+    ],
+)
+def test_well_formed_tags_are_accepted(tmp_path, value, tag):
+    root = two_courses(tmp_path)
+    text = (root / "zweiter" / "course.md").read_text()
+    write(root, "zweiter/course.md", text.replace("language: de", f"language: {value}"))
+    assert parse_content(root)[1].language == tag
 
 
 def test_language_tags_are_normalised(tmp_path):

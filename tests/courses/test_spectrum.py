@@ -1,17 +1,14 @@
-"""The spectrum diagram: fence validation, the pure picker and scale, and the page's states."""
+"""The spectrum diagram: fence validation, and the pure state (modes, picker, scale)."""
 
-import re
 from urllib.parse import parse_qs
 
 import pytest
 import yaml
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from courses import spectrum
 from courses.content import ContentError, parse_course
-from tests.factories import load, minimal_tree, topic_text
+from tests.factories import minimal_tree, topic_text
 
 TOPIC = reverse("courses:topic", args=["containers", "images", "base-images"])
 FRAGMENT = reverse("courses:diagram", args=["containers", "images", "base-images", 0])
@@ -32,7 +29,7 @@ TIER = """\
     typical_use: Things
     mistake: Others
 """
-AXIS = "axis:\n  smaller: Smaller\n  debuggable: Debuggable\n"
+AXIS = "axis:\n  top: More inside\n  bottom: Less inside\n"
 
 
 def fence(body: str) -> str:
@@ -62,24 +59,34 @@ def test_valid_spectrum_parses(tmp_path):
 
 def test_missing_axis_is_an_error_at_the_fence(tmp_path):
     assert problems(tmp_path, "title: T\n" + two_tiers()) == [
-        "content/01-one/01-a.md:7: spectrum diagram: "
-        "'axis' must map 'smaller' and 'debuggable' to text"
+        "content/01-one/01-a.md:7: spectrum diagram: 'axis' must map 'top' and 'bottom' to text"
     ]
 
 
 def test_empty_axis_label_points_at_the_axis(tmp_path):
-    body = "title: T\naxis:\n  smaller: ''\n  debuggable: D\n" + two_tiers()
+    body = "title: T\naxis:\n  top: ''\n  bottom: D\n" + two_tiers()
     assert problems(tmp_path, body) == [
-        "content/01-one/01-a.md:9: spectrum diagram: "
-        "'axis' must map 'smaller' and 'debuggable' to text"
+        "content/01-one/01-a.md:9: spectrum diagram: 'axis' must map 'top' and 'bottom' to text"
     ]
+
+
+def test_old_axis_keys_say_what_replaced_them_at_their_line(tmp_path):
+    """Fences from before 'top'/'bottom' get a path:line error naming the new key."""
+    body = "title: T\naxis:\n  smaller: Smaller size\n  debuggable: D\n" + two_tiers()
+    smaller, debuggable = problems(tmp_path, body)
+    assert smaller.startswith(
+        "content/01-one/01-a.md:9: spectrum diagram: 'axis.smaller' is now 'axis.bottom'"
+    )
+    assert debuggable.startswith(
+        "content/01-one/01-a.md:10: spectrum diagram: 'axis.debuggable' is now 'axis.top'"
+    )
 
 
 def test_bad_size_points_at_its_line(tmp_path):
     body = "title: T\n" + AXIS + two_tiers().replace("size_mb: 1\n", "size_mb: -1\n")
     assert problems(tmp_path, body) == [
         "content/01-one/01-a.md:29: spectrum diagram: "
-        "tier 'small': 'size_mb' must be a positive number"
+        "tier 'small': 'size_mb' must be a number of megabytes from 0.001 to 1000000000, not -1"
     ]
 
 
@@ -114,7 +121,7 @@ def test_picker_question_id_must_be_a_slug(tmp_path):
     )
     assert problems(tmp_path, body) == [
         "content/01-one/01-a.md:40: spectrum diagram: "
-        "question id 'Needs Shell' must be lowercase letters, digits and hyphens"
+        "question #1: 'id' must be lowercase letters, digits and hyphens, not 'Needs Shell'"
     ]
 
 
@@ -131,6 +138,103 @@ def test_rule_recommending_unknown_tier(tmp_path):
     )
     assert problems(tmp_path, body) == [
         "content/01-one/01-a.md:44: spectrum diagram: 'recommend' must be a tier id, not 'huge'"
+    ]
+
+
+def test_unknown_tier_key_lists_the_allowed_ones_at_its_line(tmp_path):
+    body = (
+        "title: T\n" + AXIS + two_tiers().replace("    mistake: Others\n", "    misstake: X\n", 1)
+    )
+    assert problems(tmp_path, body) == [
+        "content/01-one/01-a.md:12: spectrum diagram: tier 'big' is missing 'mistake'",
+        "content/01-one/01-a.md:24: spectrum diagram: tier 'big': unknown key 'misstake' (did "
+        "you mean 'mistake'? allowed: id, name, examples, size, size_mb, shell, "
+        "package_manager, libc, attack_surface, debuggability, summary, typical_use, mistake)",
+    ]
+
+
+def test_a_tier_that_is_not_a_mapping_is_named_by_its_place(tmp_path):
+    body = "title: T\n" + AXIS + two_tiers() + "  - just a name\n"
+    assert problems(tmp_path, body) == [
+        "content/01-one/01-a.md:38: spectrum diagram: tier #3 must be a mapping of its keys"
+    ]
+
+
+def test_duplicate_tier_id_points_at_the_second(tmp_path):
+    body = "title: T\n" + AXIS + "tiers:\n" + TIER.format(id="big", mb=100) * 2
+    assert problems(tmp_path, body) == [
+        "content/01-one/01-a.md:25: spectrum diagram: duplicate tier id 'big'"
+    ]
+
+
+def test_rule_naming_an_unknown_question(tmp_path):
+    body = (
+        "title: T\n"
+        + AXIS
+        + two_tiers()
+        + picker(
+            "    - id: q\n      label: A?\n",
+            "    - when: {r: true}\n      recommend: big\n      because: B.\n"
+            "    - recommend: big\n      because: C.\n",
+        )
+    )
+    assert problems(tmp_path, body) == [
+        "content/01-one/01-a.md:43: spectrum diagram: 'when' names 'r', which is not a picker "
+        "question id (q)"
+    ]
+
+
+def test_a_rule_missing_its_reason_is_named_by_its_place(tmp_path):
+    body = (
+        "title: T\n"
+        + AXIS
+        + two_tiers()
+        + picker("    - id: q\n      label: A?\n", "    - recommend: big\n")
+    )
+    assert problems(tmp_path, body) == [
+        "content/01-one/01-a.md:43: spectrum diagram: rule #1 is missing 'because'"
+    ]
+
+
+def test_every_rule_with_a_condition_leaves_answers_without_a_recommendation(tmp_path):
+    body = (
+        "title: T\n"
+        + AXIS
+        + two_tiers()
+        + picker(
+            "    - id: q\n      label: A?\n",
+            "    - when: {q: true}\n      recommend: big\n      because: B.\n",
+        )
+    )
+    assert problems(tmp_path, body) == [
+        "content/01-one/01-a.md:43: spectrum diagram: the last rule should have no 'when' so "
+        "every answer gets a recommendation"
+    ]
+
+
+def test_a_question_key_yaml_reads_as_a_number_points_at_its_line(tmp_path):
+    body = (
+        "title: T\n"
+        + AXIS
+        + two_tiers()
+        + picker(
+            "    - id: q\n      label: A?\n",
+            "    - when:\n        q: true\n        3: maybe\n      recommend: big\n"
+            "      because: B.\n    - recommend: big\n      because: C.\n",
+        )
+    )
+    assert problems(tmp_path, body) == [
+        "content/01-one/01-a.md:45: spectrum diagram: rule #1: 'when' must map picker question "
+        "ids to true or false"
+    ]
+
+
+def test_an_id_with_spaces_is_refused_not_trimmed(tmp_path):
+    """The fence is stored as written: a trimmed id would match a rule the page cannot find."""
+    body = "title: T\n" + AXIS + two_tiers().replace("id: small", "id: ' small'")
+    assert problems(tmp_path, body) == [
+        "content/01-one/01-a.md:25: spectrum diagram: tier #2: 'id' must be lowercase letters, "
+        "digits and hyphens, not ' small'"
     ]
 
 
@@ -198,177 +302,95 @@ def test_second_diagram_uses_prefixed_params():
     assert state["tiers"][1]["query"] == "d1-tier=small"
 
 
-# --- the page and its fragment -------------------------------------------------------------
+# --- pure: one mode at a time -----------------------------------------------------------------
 
-pytestmark_db = pytest.mark.django_db
-
-
-def figure(html: str) -> str:
-    return html[html.index('<figure class="spectrum"') : html.index("</figure>")]
+PICKED = "q-static=yes&q-shell=no"
 
 
-def selected_tier(html: str) -> list[str]:
-    return re.findall(r'id="spectrum-0-tier-([a-z-]+)"[^>]*aria-current="true"', html)
-
-
-@pytestmark_db
-def test_page_without_state_selects_nothing(client, seed_course):
-    html = figure(client.get(TOPIC).content.decode())
-    assert selected_tier(html) == []
-    assert "Select a tier above" in html
-    assert "~1 GB" in html
-    assert "a few MB" in html
-    # The log axis: one decade per third of the bar track.
-    assert re.findall(r"<text [^>]*>([^<]+)</text>", html) == [
-        "1 MB",
-        "10 MB",
-        "100 MB",
-        "1 GB",
+def modal() -> dict:
+    """Three tiers and a two-question picker, as the validator would pass them."""
+    data = yaml.safe_load("title: T\n" + AXIS + two_tiers() + TIER.format(id="tiny", mb=0.5))
+    rules = [
+        {"when": {"static": True, "shell": False}, "recommend": "tiny", "because": "static"},
+        {"recommend": "big", "because": "default"},
     ]
+    questions = [{"id": "static", "label": "Static?"}, {"id": "shell", "label": "Shell?"}]
+    data["picker"] = {"questions": questions, "rules": rules}
+    return data
 
 
-@pytestmark_db
-@pytest.mark.parametrize("tier", ["full", "slim", "alpine", "distroless", "scratch"])
-def test_deep_link_selects_tier(client, seed_course, tier):
-    response = client.get(TOPIC, {"tier": tier})
-    assert response.status_code == 200
-    assert selected_tier(response.content.decode()) == [tier]
+def mode(query: str) -> spectrum.Mode:
+    return spectrum.read_mode(modal(), parse_qs(query))
 
 
-@pytestmark_db
-def test_deep_link_shows_tier_detail(client, seed_course):
-    html = figure(client.get(TOPIC, {"tier": "distroless"}).content.decode())
-    assert "Adopting it without a debugging plan" in html
-    assert "gcr.io/distroless/python3-debian12" in html
-
-
-@pytestmark_db
-def test_compare_renders_a_table(client, seed_course):
-    html = figure(client.get(TOPIC + "?compare=slim,alpine").content.decode())
-    assert "slim and alpine side by side" in html
-    assert '<th scope="row">C library</th><td>glibc</td><td>musl</td>' in html
-
-
-@pytestmark_db
-def test_compare_from_the_form_repeated_params(client, seed_course):
-    html = client.get(TOPIC + "?compare=full&compare=scratch").content.decode()
-    assert "full debian and scratch side by side" in html
-
-
-@pytestmark_db
-def test_picker_recommends_and_highlights(client, seed_course):
-    query = "q-static-binary=yes&q-needs-shell=no&q-glibc-only=no&q-debug-containers=no"
-    html = figure(client.get(f"{TOPIC}?{query}").content.decode())
-    assert "Recommended: <strong>scratch</strong>" in html
-    assert re.findall(
-        r'class="spectrum-tier is-selected is-recommended">\s*<a[^>]*tier-(\w+)', html
-    ) == ["scratch"]
-
-
-@pytestmark_db
-def test_picker_falls_through_to_the_last_rule(client, seed_course):
-    query = "q-static-binary=no&q-needs-shell=no&q-glibc-only=yes&q-debug-containers=no"
-    html = figure(client.get(f"{TOPIC}?{query}").content.decode())
-    assert "Recommended: <strong>slim</strong>. Glibc-only dependencies" in html
-
-
-@pytestmark_db
 @pytest.mark.parametrize(
-    ("query", "message"),
+    ("query", "kind"),
     [
-        ("tier=ubuntu", "There is no tier “ubuntu” in this diagram"),
-        ("tier=%3Cscript%3E", "There is no tier “&lt;script&gt;”"),
-        ("compare=slim", "pick two different tiers"),
-        ("compare=slim,slim", "pick two different tiers"),
-        ("compare=slim,alpine,full", "pick two different tiers"),
-        ("compare=slim,nope", "there is no tier “nope”"),
-        ("q-needs-shell=maybe", "“maybe” is not an answer to “Do you need a shell"),
-        ("q-needs-shell=yes", "Answer all 4 questions"),
+        ("", ""),
+        ("tier=big", "tier"),
+        ("compare=big,small", "compare"),
+        (PICKED, "recommend"),
+        ("tier=big&compare=big,small", "compare"),
+        (f"tier=big&{PICKED}", "recommend"),
+        (f"tier=big&compare=big,small&{PICKED}", "recommend"),
+        (f"{PICKED}&compare=big,small&tier=big", "recommend"),
     ],
 )
-def test_bad_params_show_a_message_not_an_error(client, seed_course, query, message):
-    response = client.get(f"{TOPIC}?{query}")
-    assert response.status_code == 200
-    html = figure(response.content.decode())
-    assert message in html
-    assert selected_tier(html) == []
-    assert "side by side" not in html
-    assert "Recommended:" not in html
+def test_old_links_naming_several_modes_get_one_by_precedence(query, kind):
+    """A recommendation beats a comparison, which beats a tier, whatever the order."""
+    assert mode(query).kind == kind
 
 
-@pytestmark_db
-def test_unknown_params_are_ignored(client, seed_course):
-    html = figure(client.get(TOPIC + "?q-unknown=yes&utm_source=x&tier=").content.decode())
-    assert "spectrum-messages" not in html
+def test_the_winning_mode_alone_makes_the_canonical_query():
+    state = spectrum.build_state(modal(), parse_qs(f"tier=big&compare=big,small&{PICKED}"))
+    assert state["query"] == "q-static=yes&q-shell=no"
+    assert state["compare"] == []
+    assert state["selected"]["id"] == "tiny"  # the recommended tier, not ?tier=big
 
 
-@pytestmark_db
-def test_links_keep_valid_state_and_drop_bad(client, seed_course):
-    html = client.get(TOPIC + "?compare=slim,alpine&tier=nope").content.decode()
-    assert f'href="{TOPIC}?tier=full&amp;compare=slim%2Calpine#spectrum-0"' in html
+def test_an_invalid_winning_mode_shows_the_plain_diagram_and_why():
+    found = mode("tier=big&compare=big,nope")
+    assert (found.kind, found.tier) == ("", "")
+    assert found.messages == ["Cannot compare: there is no tier “nope” in this diagram."]
 
 
-@pytestmark_db
-def test_fragment_for_htmx_is_the_diagram_body_only(client, seed_course):
-    response = client.get(FRAGMENT, {"tier": "alpine"}, headers=HTMX)
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert "<html" not in html
-    assert selected_tier(html) == ["alpine"]
-    assert 'hx-swap-oob="innerHTML">Showing alpine, ~5 MB.' in html
-    assert response["HX-Push-Url"] == f"{TOPIC}?tier=alpine#spectrum-0"
-    assert "HX-Request" in response["Vary"]
+def test_partial_answers_ask_for_the_rest_and_keep_what_was_answered():
+    found = mode("tier=big&q-static=yes")
+    assert found.kind == ""
+    assert found.answers == {"static": True}
+    assert found.messages == ["Answer all 2 questions for a recommendation."]
 
 
-@pytestmark_db
-def test_fragment_pushes_a_clean_url_for_bad_params(client, seed_course):
-    response = client.get(FRAGMENT + "?tier=nope&compare=slim,alpine", headers=HTMX)
-    assert response["HX-Push-Url"] == f"{TOPIC}?compare=slim%2Calpine#spectrum-0"
+def test_blank_values_name_no_mode():
+    assert mode("tier=&compare=&q-static=&q-unknown=yes").kind == ""
+    assert mode("tier=&compare=&q-static=").messages == []
 
 
-@pytestmark_db
-def test_fragment_without_htmx_redirects_to_the_page(client, seed_course):
-    response = client.get(FRAGMENT, {"tier": "slim"})
-    assert response.status_code == 302
-    assert response["Location"] == f"{TOPIC}?tier=slim#spectrum-0"
+def test_tier_links_and_params_carry_only_their_own_mode():
+    state = spectrum.build_state(modal(), parse_qs("compare=big,small"))
+    assert [t["query"] for t in state["tiers"]] == ["tier=big", "tier=small", "tier=tiny"]
+    assert state["query"] == "compare=big%2Csmall"
+    assert [t["id"] for t in state["tiers"] if t["compared"]] == ["big", "small"]
+    assert state["selected"] is None
 
 
-@pytestmark_db
-def test_fragment_for_missing_diagram_is_404(client, seed_course):
-    url = reverse("courses:diagram", args=["containers", "images", "base-images", 3])
-    assert client.get(url, headers=HTMX).status_code == 404
+def test_plain_state_has_an_empty_query_and_says_nothing_is_selected():
+    state = spectrum.build_state(modal(), {})
+    assert state["query"] == ""
+    assert state["status"] == "Nothing selected: the whole spectrum is shown."
 
 
-@pytestmark_db
-def test_diagram_adds_no_queries(client, tmp_path, django_assert_max_num_queries):
-    body = "title: T\n" + AXIS + two_tiers()
-    topics = {"01-a.md": fence(body), "02-b.md": topic_text(number=2, title="B")}
-    load(minimal_tree(tmp_path / "content", topics))
-    with CaptureQueriesContext(connection) as plain:
-        assert client.get(reverse("courses:topic", args=["course", "one", "b"])).status_code == 200
-    with django_assert_max_num_queries(len(plain)):
-        response = client.get(reverse("courses:topic", args=["course", "one", "a"]) + "?tier=small")
-    assert selected_tier(response.content.decode()) == ["small"]
+def test_forms_show_only_their_own_modes_values():
+    """Compare selects show the pair compared; radios are checked only for a recommendation."""
+    compared = spectrum.build_state(modal(), parse_qs("compare=big,tiny"))
+    assert [s["value"] for s in compared["compare_selects"]] == ["big", "tiny"]
+    assert [q["answer"] for q in compared["picker"]["questions"]] == [None, None]
+    recommended = spectrum.build_state(modal(), parse_qs(f"compare=big,tiny&{PICKED}"))
+    assert [s["value"] for s in recommended["compare_selects"]] == ["small", "tiny"]
+    assert [q["answer"] for q in recommended["picker"]["questions"]] == [True, False]
 
 
-@pytestmark_db
-def test_fragment_query_budget(client, seed_course, django_assert_max_num_queries):
-    with django_assert_max_num_queries(2):
-        client.get(FRAGMENT, {"tier": "alpine"}, headers=HTMX)
-
-
-@pytestmark_db
-def test_two_spectra_on_one_page_do_not_clash(client, tmp_path):
-    body = "title: T\n" + AXIS + two_tiers()
-    text = topic_text(body=f"```spectrum\n{body}```\n\nBetween.\n\n```spectrum\n{body}```")
-    load(minimal_tree(tmp_path / "content", {"01-a.md": text}))
-    html = client.get(
-        reverse("courses:topic", args=["course", "one", "a"]) + "?d1-tier=small"
-    ).content
-    html = html.decode()
-    ids = re.findall(r' id="([^"]+)"', html)
-    assert len(ids) == len(set(ids))
-    assert 'id="spectrum-1-tier-small" ' in html
-    assert re.findall(r'id="(spectrum-\d-tier-\w+)"[^>]*aria-current', html) == [
-        "spectrum-1-tier-small"
-    ]
+def test_a_refused_pair_stays_in_the_compare_form():
+    state = spectrum.build_state(modal(), parse_qs("compare=tiny&compare=tiny"))
+    assert state["mode"] == ""
+    assert [s["value"] for s in state["compare_selects"]] == ["tiny", "tiny"]

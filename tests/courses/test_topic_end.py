@@ -29,13 +29,13 @@ def summary(html: str) -> str:
 
 
 def test_score_line_says_what_completes_the_topic_after_some_wrong_answers(client, seed_course):
-    """All four answered, one wrong: "In progress" now says why."""
+    """All six answered, one wrong: "In progress" now says why."""
     for question in Question.objects.all():
         answer(client, question, correct=question.key != "alpine-musl")
     score = re.search(r'<p id="topic-score".*?</p>', client.get(SEED_URL).content.decode(), re.S)
     text = re.sub(r"\s+", " ", score.group(0))
     assert "In progress" in text
-    assert "3 of 4 questions answered right so far." in text
+    assert "5 of 6 questions answered right so far." in text
     assert "Answer each one right, at any try, to complete this topic." in text
 
 
@@ -57,12 +57,12 @@ def test_summary_lists_the_questions_still_to_answer_right_with_links(client, se
     answer(client, wrong, correct=False)
     answer(client, right, correct=True)
     text = summary(client.get(SEED_URL).content.decode())
-    assert "You got 1 of 4 right on the first try." in text
+    assert "You got 1 of 6 right on the first try." in text
     assert f'<a href="#{wrong.anchor}">Why is switching to alpine not a free size win?</a>' in text
     assert "(not right yet)" in text
     assert "(not answered yet)" in text
     assert f'href="#{right.anchor}"' not in text
-    assert len(re.findall(r'<a href="#q-', text)) == 3
+    assert len(re.findall(r'<a href="#q-', text)) == 5
 
 
 def test_prompts_in_the_summary_are_text_not_markup(client, seed_course):

@@ -112,10 +112,11 @@ def german(tmp_path, db):
     return Question.objects.get(topic__course__slug="zweiter", key="run")
 
 
-def assert_german(html: str, where: str) -> None:
+def assert_german(html: str, where: str, content: str = "") -> None:
+    """No interface phrase in English; `content` (the author's text) may hold any words."""
     assert '<html lang="de">' in html, where
     text = visible_text(html)
-    english = [p for p in english_phrases() if p in text]
+    english = [p for p in english_phrases() if p in text and p not in content]
     assert english == [], f"{where}: English interface text {english}"
 
 
@@ -188,3 +189,37 @@ def test_plurals_and_numbers_follow_the_language(german):
 
 def test_catalog_file_exists():
     assert CATALOG.is_file()
+
+
+@pytest.fixture
+def german_spectrum(tmp_path, db):
+    """The seed topic (its spectrum diagram with a picker) in a course whose language is German."""
+    from tests.factories import SEED_TOPIC, write
+
+    root = tmp_path / "content"
+    write(root, "course.md", "---\ntitle: Kurs\nslug: kurs\nlanguage: de\n---\nEin Kurs.\n")
+    write(root, "02-images/chapter.md", "---\nnumber: 2\ntitle: Images\n---\n")
+    (root / "02-images" / "12-base-images.md").write_text(
+        SEED_TOPIC.read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    load(root)
+    return "/kurs/images/base-images/"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "?tier=alpine",
+        "?compare=slim&compare=alpine",
+        "?q-static-binary=no&q-needs-shell=no&q-glibc-only=yes&q-debug-containers=yes",
+        "?tier=nope",
+    ],
+)
+def test_the_spectrum_speaks_the_courses_language_in_every_mode(client, german_spectrum, query):
+    """The diagram's labels, messages and controls; its data is the author's (English here)."""
+    from tests.factories import SEED_TOPIC
+
+    html = client.get(german_spectrum + query).content.decode()
+    assert_german(html, query or "plain", content=SEED_TOPIC.read_text(encoding="utf-8"))
+    assert "Stufe" in html

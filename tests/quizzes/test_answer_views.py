@@ -39,7 +39,7 @@ def test_right_answer_is_graded_in_place(client, question):
     assert response.status_code == 200
     assert "Correct!" in html
     assert 'hx-swap-oob="true"' in html
-    assert "You got 1 of 4 right on the first try." in html
+    assert "You got 1 of 6 right on the first try." in html
     assert "<html" not in html  # a fragment, not the page
 
 
@@ -54,7 +54,7 @@ def test_wrong_answer_shows_the_picks_feedback_but_not_the_answer(client, questi
     assert "is-correct" not in html
     assert "Show answer" in html
     assert "Try again" in html
-    assert "You got 0 of 4 right on the first try." in html
+    assert "You got 0 of 6 right on the first try." in html
 
 
 def test_attempt_is_recorded_with_version_and_first_flag(client, question):
@@ -72,7 +72,7 @@ def test_without_javascript_posts_redirect_back_to_the_question(client, question
     assert response["Location"] == f"{TOPIC_URL}#{question.anchor}"
     page = client.get(response["Location"]).content.decode()
     assert "Correct!" in page
-    assert "You got 1 of 4 right on the first try." in page
+    assert "You got 1 of 6 right on the first try." in page
 
 
 def test_resent_post_records_one_attempt(client, question):
@@ -251,7 +251,7 @@ def test_topic_page_queries_with_progress(client, question, django_assert_max_nu
     # their picks.
     with django_assert_max_num_queries(3):
         response = client.get(TOPIC_URL)
-    assert "You got 1 of 4" in response.content.decode()
+    assert "You got 1 of 6" in response.content.decode()
 
 
 def test_grading_post_queries(client, question, django_assert_max_num_queries):

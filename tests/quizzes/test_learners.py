@@ -102,7 +102,7 @@ def test_logout_keeps_progress_in_the_account(client, questions):
     html = client.get(reverse("quizzes:course-progress", args=["containers"])).content.decode()
     assert "0 of 1 topic complete" in html
     client.post(reverse("login"), {"username": "ada", "password": PASSWORD})
-    assert "You got 1 of 4" in client.get("/containers/images/base-images/").content.decode()
+    assert "You got 1 of 6" in client.get("/containers/images/base-images/").content.decode()
 
 
 def test_learners_see_only_their_own_data(questions):
@@ -140,10 +140,10 @@ def test_legacy_session_learner_moves_to_the_visitor_cookie(client, questions):
     session["learner_id"] = learner.pk
     session.save()
     fresh.cookies["sessionid"] = session.session_key
-    assert "You got 1 of 4" in fresh.get("/containers/images/base-images/").content.decode()
+    assert "You got 1 of 6" in fresh.get("/containers/images/base-images/").content.decode()
     learner.refresh_from_db()
     assert visitors.parse_cookie(fresh.cookies[visitors.COOKIE].value).key == learner.visitor_key
-    assert "You got 1 of 4" in fresh.get("/containers/images/base-images/").content.decode()
+    assert "You got 1 of 6" in fresh.get("/containers/images/base-images/").content.decode()
 
 
 def test_parallel_first_answers_by_an_account_share_one_learner(questions):

@@ -139,7 +139,7 @@ def test_a_revealed_question_answered_right_afterwards_is_not_a_first_try(client
     answer(client, question, correct=False)
     reveal(client, question)
     html = answer(client, question, correct=True).content.decode()
-    assert "You got 0 of 4 right on the first try." in html
+    assert "You got 0 of 6 right on the first try." in html
     assert list(Attempt.objects.order_by("pk").values_list("is_first", "is_correct")) == [
         (True, False),
         (False, True),

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quizzes', '0005_question_key_authored'),
+        ('quizzes', '0007_admin_labels'),
     ]
 
     operations = [
