@@ -204,6 +204,10 @@ def answered_pages(pages: list[Page]) -> None:
     wrong.get("topic, retrying", f"{TOPIC}?retry={questions[0].key}")
     reveal = reverse("quizzes:reveal", args=[questions[0].pk])
     wrong.post("topic, answer shown on request", reveal, {}, 200)
+    on_diagram = next(q for q in questions if q.diagram)
+    answer(wrong.client, on_diagram, correct=False, htmx=False)
+    reveal = reverse("quizzes:reveal", args=[on_diagram.pk])
+    wrong.post("topic, diagram question's answer shown", reveal, {}, 200)
     for question in questions[1:]:
         answer(wrong.client, question, correct=True, htmx=False)
     wrong.get("topic, all answered", TOPIC)
