@@ -20,6 +20,7 @@ import secrets
 import threading
 from dataclasses import dataclass
 from functools import partial
+from html import escape
 
 import markdown
 import nh3
@@ -55,6 +56,7 @@ ALLOWED_ATTRIBUTES = {
 RENDERER_CLASSES = frozenset(STANDARD_TYPES.values()) - {""} | {
     "highlight", "highlighttable", "linenos", "linenodiv", "normal", "special", "hll",
     "filename", "code", "toc", "headerlink", "task-list", "task-list-item", "diagram-slot",
+    "code-language",
 }  # fmt: skip
 # Ids the app's templates use (htmx targets, landmarks); a test checks every id="..." in
 # templates/ against them. Heading ids must never equal one, nor start with a prefix.
@@ -71,12 +73,18 @@ RESERVED_IDS = frozenset(
         "site-search-q",
         "site-search-results",
         "site-search-status",
+        "topic-summary",
+        "topic-end",
+        "copy-status",
     }
 )
 AUTHOR_ID_PREFIX = "user-content-"
 RESERVED_PREFIXES = ("q-", "v-", "chapter-", "spectrum-", AUTHOR_ID_PREFIX)
 HEADING_ESCAPE = "section-"
 SLOT_RE = re.compile(r'<div class="diagram-slot" data-diagram="(\d+)"></div>')
+# A highlighted block as pymdownx.highlight writes it with `pygments_lang_class`: the fence's
+# language (its info string), or "text" when it named none or one Pygments does not know.
+CODE_BLOCK_RE = re.compile(r'<div class="language-([^"\s]+) highlight">')
 # An inline code span on one line: a run of backticks, then text, then the same run.
 CODE_SPAN_RE = re.compile(r"(?<![`\\])(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 
@@ -137,6 +145,14 @@ def filter_attribute(marker: str, tag: str, attribute: str, value: str) -> str |
     return value
 
 
+def label_code_language(match: re.Match) -> str:
+    """A code block's opening with its language shown (none for plain text)."""
+    language = match[1]
+    if language == "text":
+        return '<div class="highlight">'
+    return f'<div class="highlight"><span class="code-language">{escape(language)}</span>'
+
+
 def expand_tabs_outside_code(line: str, size: int) -> str:
     """Expand a line's tabs to `size` columns, except inside inline code spans."""
     if "\t" not in line:
@@ -190,15 +206,21 @@ def build_renderer(state: RenderState) -> markdown.Markdown:
             "pymdownx.tasklist",
         ],
         extension_configs={
+            # The permalink's accessible name is added per page, in the course's language
+            # (courses/templatetags/topic_text.py): stored HTML holds no interface text.
             "toc": {
                 "permalink": "#",
-                "permalink_title": "Link to this section",
+                "permalink_title": "",
                 "toc_depth": "2-3",
                 "slugify": partial(heading_id, state),
             },
             # preserve_tabs stashes fenced code before whitespace normalisation expands tabs.
             "pymdownx.superfences": {"custom_fences": fences, "preserve_tabs": True},
-            "pymdownx.highlight": {"css_class": "highlight", "guess_lang": False},
+            "pymdownx.highlight": {
+                "css_class": "highlight",
+                "guess_lang": False,
+                "pygments_lang_class": True,
+            },
         },
         output_format="html",
     )
@@ -243,7 +265,7 @@ def renderer() -> tuple[markdown.Markdown, RenderState]:
 def render_markdown(text: str) -> Rendered:
     """Render a Markdown document to sanitized HTML and its table of contents."""
     md, state = renderer()
-    html = md.convert(text)
+    html = CODE_BLOCK_RE.sub(label_code_language, md.convert(text))
     return Rendered(html=sanitize(html, state.marker), toc_html=sanitize(md.toc, state.marker))
 
 

@@ -55,6 +55,7 @@ class Shell:
     pieces: list[str]
     questions_key: str  # where page_cache.questions() keeps this topic's questions
     score_html: str  # the score line of a visitor who has answered nothing
+    summary_html: str  # the end-of-topic summary of a visitor who has answered nothing
     forms: list[list[str]]  # each question's fresh form, in pieces (see form_pieces)
     # Per question: its pk and its active choices as (token, text_html, pinned), in order.
     offered: list[tuple[int, list[tuple[str, str, bool]]]]
@@ -93,11 +94,12 @@ def visitor_page(
         return fill_shell(request, shell, {}, None)
     seed = order_seed(request)
     answered = {
-        q.pk: answered_html(version, question_state(q, seed, latest[q.pk]))
+        q.pk: answered_pieces(version, question_state(q, seed, latest[q.pk]))
         for q in questions_
         if q.pk in latest
     }
-    return fill_shell(request, shell, answered, score_html(score))
+    learner_parts = (score_html(score), summary_html(version, score, questions_))
+    return fill_shell(request, shell, answered, learner_parts)
 
 
 class ProcessLRU:
@@ -136,24 +138,48 @@ fragments = ProcessLRU(4096)
 shells = ProcessLRU(256)  # ~25 KB each
 
 
-def answered_html(version: str, state) -> str:
+def answered_pieces(version: str, state) -> list[str]:
     """An answered question's result, rendered once per content version, question, choice
-    order, picks and outcome: nothing else on it is per learner (no form, no token)."""
+    order, picks, outcome and whether the answer was asked for, and split at its one
+    per-visitor value, the CSRF token of its "Show answer" form."""
     order = "-".join(str(c.pk) for c in state.choices)
     picked = "-".join(str(pk) for pk in sorted(state.picked))
-    key = f"answered:{version}:{state.question.pk}:{order}:{picked}:{state.attempt.is_correct:d}"
-    return fragments.get_or_render(
-        key, lambda: render_to_string(f"{TOPIC_TEMPLATE}#question", {"state": state})
-    )
+    outcome = f"{state.attempt.is_correct:d}{state.revealed:d}"
+    key = f"answered:{version}:{state.question.pk}:{order}:{picked}:{outcome}"
+
+    def render() -> list[str]:
+        return render_split(
+            lambda mark: render_to_string(
+                f"{TOPIC_TEMPLATE}#question", {"state": state, "csrf_token": mark("csrf")}
+            )
+        )
+
+    return fragments.get_or_render(key, render)
 
 
 def score_html(score: TopicStatus) -> str:
     """The score line, rendered once per distinct score (it shows nothing else)."""
     key = (
-        f"score:{get_language()}:{score.total}:{score.answered}:{score.first_right}:{score.status}"
+        f"score:{get_language()}:{score.total}:{score.answered}:{score.solved}:"
+        f"{score.first_right}:{score.status}"
     )
     return fragments.get_or_render(
         key, lambda: render_to_string(f"{TOPIC_TEMPLATE}#topic-score", {"score": score})
+    )
+
+
+def summary_html(version: str, score: TopicStatus, questions_: list[Question]) -> str:
+    """The end-of-topic summary: the score, and which questions are still to answer right."""
+    ids = ("-".join(map(str, sorted(ids))) for ids in (score.solved_ids, score.answered_ids))
+    key = (
+        f"summary:{version}:{get_language()}:{questions_[0].topic_id}:{score.total}:"
+        f"{score.first_right}:{score.status}:{':'.join(ids)}"
+    )
+    return fragments.get_or_render(
+        key,
+        lambda: render_to_string(
+            f"{TOPIC_TEMPLATE}#topic-summary", {"score": score, "questions": questions_}
+        ),
     )
 
 
@@ -192,6 +218,7 @@ def build_shell(topic: Topic) -> Shell:
                 "states": states,
                 "score": score,
                 "score_html": mark_safe(mark("score")),  # noqa: S308 - our marker
+                "summary_html": mark_safe(mark("summary")),  # noqa: S308 - our marker
                 "previous_topic": page.previous_topic,
                 "next_topic": page.next_topic,
             },
@@ -203,26 +230,39 @@ def build_shell(topic: Topic) -> Shell:
         pieces=render_split(render),
         questions_key=f"{page_key(course, topic)}:questions",
         score_html=render_to_string(f"{TOPIC_TEMPLATE}#topic-score", {"score": score}),
+        summary_html=render_to_string(
+            f"{TOPIC_TEMPLATE}#topic-summary", {"score": score, "questions": page.questions}
+        ),
         forms=[page.forms[q.pk] for q in page.questions],
         offered=offered,
     )
 
 
 def fill_shell(
-    request: HttpRequest, shell: Shell, answered: dict[int, str], score_line: str | None
+    request: HttpRequest,
+    shell: Shell,
+    answered: dict[int, list[str]],
+    learner_parts: tuple[str, str] | None,
 ) -> str:
-    """The shell with this visitor's CSRF token, score and questions (fresh or answered)."""
+    """The shell with this visitor's CSRF token, score, summary and questions (fresh or
+    answered); `learner_parts` are the score line and summary of a learner with answers."""
     seed = order_seed(request)
     csrf = get_token(request)
+    score_line, summary = learner_parts or (shell.score_html, shell.summary_html)
+
+    def token(name: str, index: int) -> str:
+        return escape(csrf)
 
     def value(name: str, index: int) -> str:
         if name == "csrf":
             return escape(csrf)
         if name == "score":
-            return score_line or shell.score_html
+            return score_line
+        if name == "summary":
+            return summary
         pk, choices = shell.offered[index]
         if pk in answered:
-            return answered[pk]
+            return fill(answered[pk], token)
         order = shuffle_choices(
             choices, [c[2] for c in choices], [c[0] for c in choices], order_key(seed, pk)
         )

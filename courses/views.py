@@ -138,6 +138,7 @@ def render_topic(
             "topic": topic,
             "body_html": page_cache.body(request, page, topic.course, topic),
             "states": states,
+            "questions": questions,
             "score": score,
             "previous_topic": page.previous_topic,
             "next_topic": page.next_topic,

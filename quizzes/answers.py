@@ -6,17 +6,23 @@ from collections.abc import Sequence
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from quizzes.grading import AnswerError, Grade, grade_answer
 from quizzes.models import Attempt, Learner, Question
-from quizzes.progress import TopicStatus, score_from_rows
+from quizzes.progress import LatestAttempt, TopicStatus, score_from_rows
+
+
+def is_live(question: Question) -> bool:
+    """Whether the question, its topic and its course are all still active."""
+    topic = question.topic
+    return question.is_active and topic.is_active and topic.course.is_active
 
 
 def check_answer(question: Question, tokens: list[str]) -> Grade:
     """Grade `tokens` (choice values from the form) for `question`; raises AnswerError."""
-    topic = question.topic
-    if not (question.is_active and topic.is_active and topic.course.is_active):
+    if not is_live(question):
         raise AnswerError(
             gettext_noop("This question has been retired and can no longer be answered.")
         )
@@ -92,3 +98,36 @@ def record_and_score(
         rows = Attempt.objects.filter(learner=learner, question_id__in=topic_question_ids)
         scored = rows.values_list("question_id", "is_correct", "is_first", "created_at")
         return existing, score_from_rows(topic_question_ids, scored)
+
+
+def reveal_answer(learner: Learner | None, question: Question) -> LatestAttempt:
+    """ "Show answer": mark the learner's latest attempt at `question` as revealed.
+
+    Idempotent (a second request changes nothing) and only after a try: the server refuses
+    before the learner's first answer, so a first try is never made knowing the answer and
+    first-try scores mean what they meant. After a right answer there is nothing to reveal;
+    the attempt is returned unmarked. Raises AnswerError.
+    """
+    if not is_live(question):
+        raise AnswerError(
+            gettext_noop("This question has been retired and can no longer be answered.")
+        )
+    rows = []
+    if learner is not None:
+        # The latest attempt, one row per pick (the page shows them with the answer).
+        for row in (
+            Attempt.objects.filter(learner=learner, question=question)
+            .order_by("-created_at", "-pk")
+            .values_list("pk", "is_correct", "revealed_at", "choices")
+        ):
+            if rows and row[0] != rows[0][0]:
+                break
+            rows.append(row)
+    if not rows:
+        raise AnswerError(gettext_noop("Answer this question once, then you can see its answer."))
+    pk, is_correct, revealed_at = rows[0][:3]
+    if not is_correct and revealed_at is None:
+        # The filter keeps the first time when two requests race.
+        Attempt.objects.filter(pk=pk, revealed_at=None).update(revealed_at=timezone.now())
+    picked = frozenset(row[3] for row in rows if row[3] is not None)
+    return LatestAttempt(is_correct, picked, revealed=not is_correct)

@@ -34,6 +34,7 @@ ATTEMPT_HEADER = [
     "correct",
     "picked",
     "answered_at",
+    "revealed_at",
 ]
 CHUNK = 5000
 LINES_PER_CHUNK = 500
@@ -51,6 +52,7 @@ QUESTION_HEADER = [
     "attempts",
     "learners",
     "first_attempts",
+    "revealed_learners",
     "facility",
     "discrimination",
     "flags",
@@ -134,6 +136,7 @@ def attempt_rows(course: Course) -> Iterator[list]:
             Cast("is_first", IntegerField()),
             Cast("is_correct", IntegerField()),
             UtcTimestamp("created_at"),
+            UtcTimestamp("revealed_at"),
         )
     )
     picks = (
@@ -155,6 +158,7 @@ def attempt_rows(course: Course) -> Iterator[list]:
         first,
         right,
         when,
+        revealed,
     ) in plain_rows(attempts):
         picked = []
         while pick is not None and pick[0] <= pk:
@@ -174,6 +178,7 @@ def attempt_rows(course: Course) -> Iterator[list]:
             right,
             neutralise(" | ".join(picked)),
             when,
+            revealed or "",
         ]
 
 
@@ -211,6 +216,7 @@ def question_rows(course: Course) -> Iterator[list]:
             s.attempts,
             s.learners,
             s.first_attempts,
+            s.revealed,
             fixed(s.facility),
             fixed(s.discrimination),
             "; ".join(s.flags),

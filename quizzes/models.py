@@ -158,6 +158,13 @@ class Attempt(models.Model):
     is_first = models.BooleanField(help_text="The learner's first attempt at this question.")
     nonce = models.CharField(max_length=32, help_text="One per rendered form: resends are ignored.")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # "Show answer" after this (wrong) attempt: instructors tell a revealed answer from a
+    # found one. Only the latest attempt can be marked, so a reveal always follows a try.
+    revealed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the learner asked to see the answer after this attempt (Show answer).",
+    )
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -176,6 +183,13 @@ class Attempt(models.Model):
                 name="attempt_by_learner",
             ),
             models.Index(fields=["learner", "created_at"], name="attempt_learner_history"),
+            # Learners who asked for the answer, per question version (results dashboard):
+            # few rows, so a partial index keeps that count off the big covering indexes.
+            models.Index(
+                fields=["question", "version", "learner"],
+                condition=models.Q(revealed_at__isnull=False),
+                name="attempt_reveals",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -38,6 +38,10 @@ class TopicStatus:
     first_right: int = 0
     read_at: datetime | None = None
     last_activity: datetime | None = None
+    # Which questions: known when the score was counted from the learner's rows (topic page,
+    # answering), for the end-of-topic summary; empty from the aggregate queries.
+    answered_ids: frozenset[int] = frozenset()
+    solved_ids: frozenset[int] = frozenset()
 
     @property
     def status(self) -> str:
@@ -155,6 +159,7 @@ def score_from_rows(
         len(solved),
         len(first_right),
     )
+    status.answered_ids, status.solved_ids = frozenset(answered), frozenset(solved)
     return status
 
 
@@ -187,10 +192,25 @@ class QuestionState:
     nonce: str = ""
     error: str = ""
     prerendered: str = ""  # the whole form, when the page assembled it from cached pieces
+    revealed: bool = False  # the learner asked for the answer after their latest attempt
 
     @property
     def answered(self) -> bool:
         return self.attempt is not None
+
+    @property
+    def shows_answer(self) -> bool:
+        """The right choices and the explanation are shown: answered right, or asked for.
+
+        After a wrong answer the page shows only the picks' own feedback, so "Try again" is
+        a real second try; the answer appears with "Show answer" (recorded).
+        """
+        return self.attempt is not None and (self.attempt.is_correct or self.revealed)
+
+    @property
+    def missed(self) -> int:
+        """How many right choices the learner did not pick (said, never which)."""
+        return sum(1 for c in self.choices if c.is_correct and c.pk not in self.picked)
 
 
 def order_choices(question: Question, seed: str) -> list[Choice]:
@@ -215,8 +235,12 @@ def question_state(
     """A question shown as a fresh form (no attempt) or with its result."""
     state = QuestionState(question, order_choices(question, seed), attempt=attempt, error=error)
     if attempt is not None:
-        if picked is None and isinstance(attempt, LatestAttempt):
-            picked = set(attempt.picked)
+        if isinstance(attempt, LatestAttempt):
+            state.revealed = attempt.revealed
+            if picked is None:
+                picked = set(attempt.picked)
+        else:
+            state.revealed = attempt.revealed_at is not None
         state.picked = picked if picked is not None else {c.pk for c in attempt.choices.all()}
     else:
         state.nonce = secrets.token_hex(12)
@@ -229,6 +253,7 @@ class LatestAttempt:
 
     is_correct: bool
     picked: frozenset[int]  # the picked choices' pks
+    revealed: bool = False  # "Show answer" was asked after it
 
 
 def topic_attempts(
@@ -242,21 +267,23 @@ def topic_attempts(
     rows = (
         Attempt.objects.filter(learner=learner, question__in=questions)
         .order_by("created_at", "pk")
-        .values_list("pk", "question_id", "is_correct", "is_first", "created_at", "choices")
+        .values_list(
+            "pk", "question_id", "is_correct", "is_first", "created_at", "revealed_at", "choices"
+        )
     )
-    latest: dict[int, tuple[int, bool, set[int]]] = {}
+    latest: dict[int, tuple[int, bool, bool, set[int]]] = {}
     scored = []  # one (question_id, is_correct, is_first, created_at) per attempt
-    for pk, question_id, is_correct, is_first, created_at, choice_id in rows:
+    for pk, question_id, is_correct, is_first, created_at, revealed_at, choice_id in rows:
         current = latest.get(question_id)
         if current is None or current[0] != pk:
-            current = latest[question_id] = (pk, is_correct, set())
+            current = latest[question_id] = (pk, is_correct, revealed_at is not None, set())
             scored.append((question_id, is_correct, is_first, created_at))
         if choice_id is not None:
-            current[2].add(choice_id)
+            current[3].add(choice_id)
     status = score_from_rows([q.pk for q in questions], scored)
     return {
-        question_id: LatestAttempt(is_correct, frozenset(picked))
-        for question_id, (_, is_correct, picked) in latest.items()
+        question_id: LatestAttempt(is_correct, frozenset(picked), revealed)
+        for question_id, (_, is_correct, revealed, picked) in latest.items()
     }, status
 
 

@@ -7,7 +7,8 @@ of attempts: the views stay fast at 200,000 attempts. Definitions (docs/results.
 - facility: share of a question version's first attempts that were right;
 - discrimination D: facility in the upper 27% of those learners (by topic score) minus the
   facility in the lower 27%;
-- pick rate: share of a version's first attempts that picked the choice.
+- pick rate: share of a version's first attempts that picked the choice;
+- revealed: learners who asked for a version's answer ("Show answer") after a wrong try.
 """
 
 from __future__ import annotations
@@ -156,6 +157,7 @@ class VersionStats:
     facility: float | None = None
     discrimination: float | None = None
     group_size: int = 0
+    revealed: int = 0  # learners who asked for the answer after a wrong try
     choices: list[ChoiceStats] = field(default_factory=list)
 
     @property
@@ -184,7 +186,8 @@ class VersionStats:
 def question_stats(course: Course, topic: Topic | None = None) -> list[VersionStats]:
     """Every version of every question with answers (and each active question), in course order.
 
-    Four queries: questions with choices (2), attempt counts, first-attempt analysis, picks.
+    Five queries: questions with choices (2), attempt counts, first-attempt analysis, picks,
+    reveals.
     """
     questions = list(
         Question.objects.filter(topic__course=course, topic__is_active=True)
@@ -239,6 +242,15 @@ def question_stats(course: Course, topic: Topic | None = None) -> list[VersionSt
         _ids(ids),
     ):
         picks[question_id, version][choice_id] = n
+    # Few attempts are revealed: the partial index attempt_reveals holds just those.
+    for question_id, version, learners in _rows(
+        f"SELECT question_id, version, COUNT(DISTINCT learner_id) FROM {ATTEMPT}"
+        f" WHERE revealed_at IS NOT NULL AND question_id IN ({marks})"
+        f" GROUP BY question_id, version",
+        _ids(ids),
+    ):
+        if question_id in by_pk:
+            entry(question_id, version).revealed = int(learners)
     for (question_id, version), stats in versions.items():
         picked = picks.get((question_id, version), {})
         for choice in stats.question.choices.all():
@@ -303,6 +315,7 @@ class LearnerRow:
     attempts: int = 0
     questions: int = 0
     first_right: int = 0
+    revealed: int = 0  # answers shown on request
     last: datetime | None = None
 
 
@@ -324,12 +337,14 @@ def learner_rows(learners: Sequence[Learner], course: Course) -> list[LearnerRow
             n=Count("id"),
             questions=Count("question_id", distinct=True),
             first_right=Count("id", filter=Q(is_first=True, is_correct=True)),
+            revealed=Count("id", filter=Q(revealed_at__isnull=False)),
             last=Max("created_at"),
         )
     ):
         entry = rows[row["learner_id"]]
         entry.attempts, entry.questions = row["n"], row["questions"]
         entry.first_right, entry.last = row["first_right"], row["last"]
+        entry.revealed = row["revealed"]
     return list(rows.values())
 
 

@@ -9,6 +9,7 @@ app_name = "quizzes"
 urlpatterns = [
     path("quiz/answer/<int:question_id>/", views.answer, name="answer"),
     path("quiz/question/<int:question_id>/retry/", views.retry, name="retry"),
+    path("quiz/question/<int:question_id>/reveal/", views.reveal, name="reveal"),
     path("quiz/read/<int:topic_id>/", views.mark_read, name="mark-read"),
     # Where "My progress" was before there were several courses.
     path("quiz/progress/", RedirectView.as_view(pattern_name="quizzes:progress", permanent=True)),

@@ -15,7 +15,7 @@ from courses.languages import use_course_language
 from courses.listing import course_list
 from courses.models import Course, Topic
 from courses.views import active_course, render_topic
-from quizzes.answers import check_answer, record_and_score
+from quizzes.answers import check_answer, is_live, record_and_score, reveal_answer
 from quizzes.forms import AnswerForm
 from quizzes.grading import AnswerError
 from quizzes.learners import current_learner, learner_for_answer, order_seed
@@ -59,11 +59,15 @@ def question_response(
     if not request.htmx:
         return render_topic(request, question.topic, override=state, status=status)
     topic = question.topic
+    context = {"state": state, "topic": topic, "score": score, "oob": True}
     if score is None:
         if topic_question_ids is None:
             topic_question_ids = [q.pk for q in page_cache.questions(topic.course, topic)]
-        score = topic_score(current_learner(request), topic, topic_question_ids)
-    context = {"state": state, "topic": question.topic, "score": score, "oob": True}
+        context["score"] = topic_score(current_learner(request), topic, topic_question_ids)
+    else:
+        # Counted from the learner's rows, so it knows which questions are left: the
+        # end-of-topic summary follows the answer too.
+        context["questions"] = page_cache.questions(topic.course, topic)
     response = render(request, f"{TOPIC_PAGE}#question-response", context, status=status)
     return response
 
@@ -99,9 +103,7 @@ def answer(request: HttpRequest, question_id: int) -> HttpResponse:
     try:
         grade = check_answer(question, form.tokens)
     except AnswerError as error:
-        topic = question.topic
-        gone = not (question.is_active and topic.is_active and topic.course.is_active)
-        status = 410 if gone else 400
+        status = 400 if is_live(question) else 410
         return question_response(
             request, question, error=_(str(error)), status=status, topic_question_ids=ids
         )
@@ -134,6 +136,25 @@ def retry(request: HttpRequest, question_id: int) -> HttpResponse:
 
 @require_POST
 @vary_on_headers("HX-Request")
+def reveal(request: HttpRequest, question_id: int) -> HttpResponse:
+    """ "Show answer" after a wrong answer: recorded, then the question with its answer."""
+    found = answerable(request, question_id)
+    question, ids = found.question, found.topic_question_ids
+    try:
+        latest = reveal_answer(current_learner(request, verified=True), question)
+    except AnswerError as error:
+        status = 409 if is_live(question) else 410
+        return question_response(
+            request, question, error=_(str(error)), status=status, topic_question_ids=ids
+        )
+    if not request.htmx:
+        return redirect(f"{question.topic.get_absolute_url()}#{question.anchor}")
+    state = question_state(question, order_seed(request), latest)
+    return render(request, f"{TOPIC_PAGE}#question", {"state": state, "topic": question.topic})
+
+
+@require_POST
+@vary_on_headers("HX-Request")
 def mark_read(request: HttpRequest, topic_id: int) -> HttpResponse:
     """Mark a topic without questions as read."""
     topic = get_object_or_404(
@@ -148,7 +169,8 @@ def mark_read(request: HttpRequest, topic_id: int) -> HttpResponse:
     if not request.htmx:
         return redirect(topic)
     score = topic_statuses(learner, [topic])[topic.pk]
-    return render(request, f"{TOPIC_PAGE}#read-status", {"topic": topic, "score": score})
+    context = {"topic": topic, "score": score, "oob": True}
+    return render(request, f"{TOPIC_PAGE}#read-response", context)
 
 
 @require_safe

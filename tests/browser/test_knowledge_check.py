@@ -37,8 +37,8 @@ def test_right_and_wrong_answers_graded_in_place(live_server, page, seed_course)
     answer_in_page(page, second, correct=False)
     box = question_box(page, second)
     expect(box.get_by_text("Not quite.")).to_be_visible()
-    expect(box.locator(".is-correct")).to_contain_text(choice_text(second, correct=True))
-    expect(box.get_by_text("Why:")).to_be_visible()
+    expect(box.locator(".is-correct")).to_have_count(0)  # a retry still means something
+    expect(box.get_by_text("Why:")).to_have_count(0)
     assert page.evaluate("window.__marker") == "same page"  # no full reload happened
     box.get_by_role("link", name="Try again").click()
     expect(box.get_by_role("button", name="Check answer")).to_be_visible()

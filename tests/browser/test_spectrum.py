@@ -117,8 +117,7 @@ def test_each_action_without_javascript_opens_at_its_result(
 def test_status_line_announces_the_new_state(live_server, page, seed_course):
     open_at(page, live_server, 1280)
     compare(page)
-    # In the page itself: the header's search box has a status region of its own.
-    status = page.locator("main").get_by_role("status")
+    status = page.locator(".spectrum").get_by_role("status")
     expect(status).to_have_text("Comparing distroless and scratch.")
 
 

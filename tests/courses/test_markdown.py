@@ -114,3 +114,23 @@ def test_text_without_code_renders_as_before(text):
     stock = build_renderer(state)
     stock.preprocessors.register(NormalizeWhitespace(stock), "normalize_whitespace", 30)
     assert render_markdown(text).html == sanitize(stock.convert(text), state.marker)
+
+
+def test_a_code_block_shows_its_fences_language():
+    html = render_markdown("```dockerfile\nFROM x\n```\n").html
+    assert '<div class="highlight"><span class="code-language">dockerfile</span><pre>' in html
+
+
+@pytest.mark.parametrize("fence", ["```", "```text", "    "])
+def test_plain_code_shows_no_language(fence):
+    text = f"{fence}\nplain words\n```\n" if fence.startswith("`") else f"{fence}plain words\n"
+    html = render_markdown(text).html
+    assert "code-language" not in html
+    assert "plain words" in html
+
+
+def test_stored_html_holds_no_interface_text():
+    """Permalinks are named per page, in the course's language: the renderer writes a bare #."""
+    html = render_markdown("## Full vs Slim\n").html
+    assert "title=" not in html
+    assert re.search(r'<a class="headerlink" href="#full-vs-slim"[^>]*>#</a></h2>', html)

@@ -15,7 +15,7 @@ from courses.models import Topic
 from courses.views import render_topic
 from quizzes import visitors
 from quizzes.models import Question
-from quizzes.progress import question_state
+from quizzes.progress import LatestAttempt, question_state
 from tests.factories import answer, copy_fixture, load, minimal_tree, topic_text, write
 
 pytestmark = pytest.mark.django_db
@@ -179,3 +179,19 @@ def test_a_marker_tag_found_in_content_is_drawn_again():
     pieces = page_cache.render_split(render)
     assert len(seen) == 2
     assert pieces == ["a", "csrf", "", f"b {seen[0]}"]
+
+
+def test_a_cached_answered_result_depends_on_whether_the_answer_was_asked_for(seed_course):
+    """Same question, order, picks and outcome: revealed and hidden are different fragments."""
+    question = Question.objects.get(key="alpine-musl")
+    wrong = question.choices.filter(is_correct=False).first()
+    seed = "0123456789abcdef"
+
+    def rendered(revealed: bool) -> str:
+        attempt = LatestAttempt(False, frozenset({wrong.pk}), revealed=revealed)
+        state = question_state(question, seed, attempt)
+        return page_shell.fill(page_shell.answered_pieces("v1", state), lambda *_: "token")
+
+    hidden, shown = rendered(False), rendered(True)
+    assert question.explanation_html not in hidden
+    assert question.explanation_html in shown

@@ -193,7 +193,7 @@ def learner_pages(pages: list[Page]) -> None:
 
 
 def answered_pages(pages: list[Page]) -> None:
-    """A topic answered right, answered wrong, retried; progress with mistakes."""
+    """A topic answered right, answered wrong, retried, its answer shown; progress with mistakes."""
     questions = list(Question.objects.filter(topic__slug="base-images").order_by("pk"))
     right = Visit(pages, "answered topics")
     answer(right.client, questions[0], correct=True, htmx=False)
@@ -202,6 +202,12 @@ def answered_pages(pages: list[Page]) -> None:
     answer(wrong.client, questions[0], correct=False, htmx=False)
     wrong.get("topic, one answered wrong", TOPIC)
     wrong.get("topic, retrying", f"{TOPIC}?retry={questions[0].key}")
+    reveal = reverse("quizzes:reveal", args=[questions[0].pk])
+    wrong.post("topic, answer shown on request", reveal, {}, 200)
+    on_diagram = next(q for q in questions if q.diagram)
+    answer(wrong.client, on_diagram, correct=False, htmx=False)
+    reveal = reverse("quizzes:reveal", args=[on_diagram.pk])
+    wrong.post("topic, diagram question's answer shown", reveal, {}, 200)
     for question in questions[1:]:
         answer(wrong.client, question, correct=True, htmx=False)
     wrong.get("topic, all answered", TOPIC)

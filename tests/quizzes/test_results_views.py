@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -159,3 +160,49 @@ def test_query_counts_do_not_grow_with_attempts(staff_client, seed_course):
     many = [page_queries(staff_client, url) for url in urls]
     assert many == few
     assert max(many) <= 12
+
+
+# --- answers shown on request ("Show answer") -------------------------------------------
+
+
+@pytest.fixture
+def revealed(data):
+    """L4 asked for q1's answer after their wrong first try (then answered it right)."""
+    attempt = Attempt.objects.get(learner__user__username="l4", question__key="q1", is_first=True)
+    attempt.revealed_at = attempt.created_at
+    attempt.save(update_fields=["revealed_at"])
+    return attempt
+
+
+def test_question_analysis_counts_learners_who_asked_for_the_answer(staff_client, revealed):
+    html = staff_client.get(reverse("results:questions", args=["course"])).content.decode()
+    q1 = html[html.index(">Q1?<") : html.index(">Q2?<")]
+    assert "1 learner asked for the answer" in q1
+    assert "0 learners asked for the answer" in html[html.index(">Q2?<") :]
+
+
+def test_learner_page_marks_an_answer_shown_on_request(staff_client, revealed):
+    url = reverse("results:learner", args=["course", revealed.learner_id])
+    html = staff_client.get(url).content.decode()
+    assert html.count("answer shown on request") == 1
+    other = Learner.objects.get(user__username="l1")
+    url = reverse("results:learner", args=["course", other.pk])
+    assert "answer shown on request" not in staff_client.get(url).content.decode()
+
+
+def test_learners_list_counts_answers_shown(staff_client, revealed):
+    html = staff_client.get(reverse("results:learners", args=["course"]) + "?q=l4").content.decode()
+    assert '<th scope="col" class="num">Answers shown</th>' in html
+    row = html[html.index(">l4</a>") :]
+    assert re.findall(r'<td class="num">(\d+)</td>', row)[:4] == ["5", "4", "1", "1"]
+
+
+def test_csv_exports_tell_a_revealed_answer_from_a_found_one(staff_client, revealed):
+    rows = read_csv(staff_client.get(reverse("results:attempts-csv", args=["course"])))
+    records = [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+    shown = [r for r in records if r["revealed_at"]]
+    assert [(r["username"], r["question"], r["correct"]) for r in shown] == [("l4", "q1", "0")]
+    rows = read_csv(staff_client.get(reverse("results:questions-csv", args=["course"])))
+    records = {row[2]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+    assert records["q1"]["revealed_learners"] == "1"
+    assert records["q2"]["revealed_learners"] == "0"

@@ -150,6 +150,9 @@ class Generator:
             is_first=first,
             nonce=f"gen{self.made}",
             created_at=when,
+            # Every fourth wrong answer asks for the answer (not drawn from the random
+            # stream, so a seed keeps giving the same attempts).
+            revealed_at=when + timedelta(seconds=5) if not right and self.made % 4 == 0 else None,
         )
         self.batch.append((attempt, picked))
         self.made += 1
