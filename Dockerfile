@@ -36,8 +36,11 @@ RUN for po in locale/*/LC_MESSAGES/django.po; do msgfmt --check -o "${po%.po}.mo
 
 # --- runtime: no compilers, no build tools, not root ---------------------------------------
 FROM ${PYTHON_IMAGE} AS runtime
+# DJANGO_ENV=production: manage.py never falls back to development settings in the image
+# (config/checkout.py; the image has no .git either).
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
+    DJANGO_ENV=production \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PORT=8000 \
     GUNICORN_BIND=0.0.0.0:8000

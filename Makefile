@@ -16,17 +16,24 @@ LOCK_CHECK = $(UV) lock --check --python $(PYTHON) --quiet || { \
 PORT ?= 8000
 CHROMIUM_PATH ?= /usr/bin/chromium
 export CHROMIUM_PATH
+# The Nu Html Checker (npm's vnu-jar, run by Debian's Java) for tests/html/: installed into
+# .tools/ (git-ignored) by `make nu-checker`, which `make test` runs.
+VNU_VERSION := 26.9.27
+VNU_DIR := .tools/vnu-$(VNU_VERSION)
+VNU_JAR ?= $(CURDIR)/$(VNU_DIR)/node_modules/vnu-jar/build/dist/vnu.jar
+export VNU_JAR
 
 # The PostgreSQL pass of CI (`.ci/postgres.sh` sets the server up).
 POSTGRES_URL ?= postgres://coursedeck:coursedeck@127.0.0.1:5432/coursedeck
 
-.PHONY: run test test-postgres lint lock lock-check lock-upgrade format chromium gettext messages \
-	migrate content bench bench-tools clean help
+.PHONY: run test test-postgres lint lock lock-check lock-upgrade format chromium nu-checker gettext \
+	messages migrate content bench bench-tools clean help
 
 help:
-	@echo "make run    - set up .venv, migrate, load content/, serve http://127.0.0.1:$(PORT)"
+	@echo "make run [PORT=8001] - set up .venv, migrate, load content/, serve http://127.0.0.1:$(PORT)"
 	@echo "make test   - install test dependencies (Chromium included), run ruff and pytest"
 	@echo "make test-postgres - make test against PostgreSQL (run .ci/postgres.sh first)"
+	@echo "make nu-checker - install the Nu Html Checker (Java from Debian, vnu-jar from npm)"
 	@echo "make lint   - ruff check and format check, hadolint on the Dockerfile, uv.lock in sync"
 	@echo "make lock   - re-lock uv.lock after editing pyproject.toml (see CONTRIBUTING.md)"
 	@echo "make lock-upgrade [PACKAGE=name] - re-lock to the newest versions pyproject.toml allows"
@@ -91,6 +98,25 @@ chromium:
 		exit 1; \
 	fi
 
+# Java and npm from Debian when missing (and root); the checker itself from npm, pinned, without
+# its install script (which would download another Java).
+nu-checker:
+	@missing=""; for t in java npm; do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
+	if [ -f "$(VNU_JAR)" ] && command -v java >/dev/null; then :; \
+	elif [ -n "$$missing" ] && ! { [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; }; then \
+		echo "The HTML validity tests need:$$missing (Debian/Ubuntu: sudo apt-get install default-jre-headless npm),"; \
+		echo "then 'make nu-checker' installs the Nu Html Checker into $(VNU_DIR)."; \
+		exit 1; \
+	else \
+		if [ -n "$$missing" ]; then \
+			echo "Installing$$missing from Debian for the Nu Html Checker..."; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless npm >/dev/null; \
+		fi; \
+		echo "Installing the Nu Html Checker (npm vnu-jar@$(VNU_VERSION)) into $(VNU_DIR)..."; \
+		npm install --silent --no-save --no-package-lock --no-audit --no-fund --ignore-scripts \
+			--prefix $(VNU_DIR) vnu-jar@$(VNU_VERSION) && test -f "$(VNU_JAR)"; \
+	fi
+
 lint: $(STAMP) lock-check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -100,7 +126,7 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: $(STAMP) chromium lint $(CATALOGS)
+test: $(STAMP) chromium nu-checker lint $(CATALOGS)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test-postgres:

@@ -3,13 +3,16 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config import health
-from quizzes import views as quiz_views
+from quizzes import accounts
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path(settings.ADMIN_URL, admin.site.urls),
-    path("accounts/signup/", quiz_views.signup, name="signup"),
+    path("accounts/signup/", accounts.signup, name="signup"),
+    # Django's login and logout, each confirming what became of the learner's progress.
+    path("accounts/login/", accounts.Login.as_view(), name="login"),
+    path("accounts/logout/", accounts.Logout.as_view(), name="logout"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("results/", include("quizzes.results_urls")),
     # Learner pages of quizzes (answers under quiz/, progress) before the course pages, whose

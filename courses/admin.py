@@ -14,6 +14,11 @@ from django.http import HttpRequest
 
 from courses.models import Chapter, Course, Topic
 
+# The admin's navigation sidebar repeats the index and takes 300 px from every list: at
+# 1280 px the attempts list (which also has a filter sidebar) wrapped its questions a word a
+# line. Breadcrumbs and the index stay.
+admin.site.enable_nav_sidebar = False
+
 
 class CourseScopedAdmin(admin.ModelAdmin):
     """Admins (superusers) see every row; instructors only rows of the courses they teach.

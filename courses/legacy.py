@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.db.models import Case, F, IntegerField, Value, When
 from django.http import Http404, HttpRequest, HttpResponsePermanentRedirect
 from django.urls import reverse
+from django.views.decorators.http import require_safe
 
 from courses.models import Chapter, Topic
 
@@ -65,6 +66,7 @@ def redirect_topic(
     return HttpResponsePermanentRedirect(with_query(topic.get_absolute_url(), request))
 
 
+@require_safe
 def diagram(
     request: HttpRequest, chapter_slug: str, topic_slug: str, index: int
 ) -> HttpResponsePermanentRedirect:

@@ -7,12 +7,26 @@ so learner data that points at it stays intact.
 
 from __future__ import annotations
 
+import html
+import re
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 
 from courses.markdown import split_slots
+
+# Search engines show about this much of a page's description.
+DESCRIPTION_LENGTH = 200
+
+
+def plain_description(text: str) -> str:
+    """Text for <meta name="description">: one line, no Markdown marks, not too long."""
+    text = re.sub(r"[`*_]+", "", " ".join(text.split()))
+    return Truncator(text).chars(DESCRIPTION_LENGTH)
 
 
 class ContentQuerySet(models.QuerySet):
@@ -69,6 +83,11 @@ class Course(SourcedModel):
     def get_absolute_url(self) -> str:
         return reverse("courses:course", args=[self.slug])
 
+    @property
+    def meta_description(self) -> str:
+        """The course list's line, else the start of the description."""
+        return plain_description(self.summary or html.unescape(strip_tags(self.description_html)))
+
 
 class Chapter(SourcedModel):
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="chapters")
@@ -88,6 +107,10 @@ class Chapter(SourcedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("courses:chapter", args=[self.course.slug, self.slug])
+
+    @property
+    def meta_description(self) -> str:
+        return plain_description(self.summary) or self.course.meta_description
 
 
 class TopicQuerySet(ContentQuerySet):
@@ -139,6 +162,10 @@ class Topic(SourcedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("courses:topic", args=[self.course.slug, self.chapter.slug, self.slug])
+
+    @property
+    def meta_description(self) -> str:
+        return plain_description(self.summary) or self.chapter.meta_description
 
     def body_parts(self) -> list[dict]:
         """The body as HTML pieces and diagrams, in page order."""

@@ -11,6 +11,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
@@ -63,7 +64,8 @@ def visitor_page(
     request: HttpRequest, course_slug: str, chapter_slug: str, topic_slug: str
 ) -> str | None:
     """The topic page for a visitor without an account, or None when it must be rendered."""
-    if request.META.get("QUERY_STRING") or request.user.is_authenticated:
+    # A pending message ("You are logged out") is shown once, by a page rendered for it.
+    if request.META.get("QUERY_STRING") or request.user.is_authenticated or get_messages(request):
         return None
     version = content_version()
     if version is None:

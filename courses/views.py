@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from courses import legacy, page_cache, page_shell
@@ -29,7 +29,7 @@ def active_course(course_slug: str) -> Course:
     return get_object_or_404(Course.objects.active(), slug=course_slug)
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """The course list; with one course, that course."""
     courses = list(Course.objects.listed())
@@ -42,7 +42,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def course_detail(request: HttpRequest, course_slug: str) -> HttpResponse:
     course = Course.objects.active().filter(slug=course_slug).first()
     if course is None:
@@ -71,7 +71,7 @@ def course_detail(request: HttpRequest, course_slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def chapter_detail(request: HttpRequest, course_slug: str, chapter_slug: str) -> HttpResponse:
     course = Course.objects.active().filter(slug=course_slug).first()
     if course is None:
@@ -147,7 +147,7 @@ def render_topic(
     return response
 
 
-@require_GET
+@require_safe
 def topic_detail(
     request: HttpRequest, course_slug: str, chapter_slug: str, topic_slug: str
 ) -> HttpResponse:
@@ -161,7 +161,7 @@ def topic_detail(
     return render_topic(request, topic)
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def diagram_fragment(
     request: HttpRequest, course_slug: str, chapter_slug: str, topic_slug: str, index: int

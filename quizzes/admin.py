@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
 
 from courses.admin import CourseScopedAdmin, FileOwnedAdmin
 from quizzes.models import Attempt, Choice, Learner, Question, TopicProgress
@@ -13,6 +15,8 @@ from quizzes.models import Attempt, Choice, Learner, Question, TopicProgress
 class ChoiceInline(admin.TabularInline):
     model = Choice
     fields = ["position", "text", "is_correct", "pinned", "is_active"]
+    # static/css/admin.css hides the row title (the text again, cut at 80 characters, in bold).
+    classes = ["choices-inline"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -33,6 +37,9 @@ class QuestionAdmin(FileOwnedAdmin):
     search_fields = ["key", "prompt_text"]
     exclude = ["prompt_html", "body_html", "explanation_html"]
     inlines = [ChoiceInline]
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
 
     @admin.display(description="source")
     def source(self, obj: Question) -> str:
@@ -105,16 +112,10 @@ class LearnerAdmin(ReadOnlyAdmin):
 @admin.register(Attempt)
 class AttemptAdmin(ReadOnlyAdmin):
     course_path = "question__topic__course"
-    list_display = [
-        "created_at",
-        "learner",
-        "question",
-        "topic",
-        "version",
-        "is_correct",
-        "is_first",
-        "content_active",
-    ]
+    # Few, narrow columns: with the admin's two sidebars, eight of them ran off the right edge
+    # at 1280 px. The version is on each attempt's page; whether the question is retired is a
+    # filter.
+    list_display = ["created_at", "learner", "question_prompt", "topic", "is_correct", "is_first"]
     list_filter = [
         "is_correct",
         "is_first",
@@ -133,13 +134,13 @@ class AttemptAdmin(ReadOnlyAdmin):
     readonly_fields = ["learner", "question", "version", "is_correct", "is_first", "picked"]
     exclude = ["choices", "nonce"]
 
-    @admin.display(description="topic")
+    @admin.display(description=_("question"), ordering="question__prompt_text")
+    def question_prompt(self, obj: Attempt) -> str:
+        return Truncator(obj.question.prompt_text).chars(60)
+
+    @admin.display(description=_("topic"))
     def topic(self, obj: Attempt) -> str:
         return obj.question.topic.title
-
-    @admin.display(description="content active", boolean=True)
-    def content_active(self, obj: Attempt) -> bool:
-        return obj.question.is_active
 
     @admin.display(description="picked")
     def picked(self, obj: Attempt) -> str:
@@ -148,8 +149,10 @@ class AttemptAdmin(ReadOnlyAdmin):
 
 @admin.register(TopicProgress)
 class TopicProgressAdmin(ReadOnlyAdmin):
+    """Topics (without questions) learners marked as read; answers are under Attempts."""
+
     course_path = "topic__course"
     list_display = ["learner", "topic", "read_at"]
-    list_filter = ["topic", "read_at"]
+    list_filter = [("topic", admin.RelatedOnlyFieldListFilter), "read_at"]
     list_select_related = ["learner__user", "topic"]
     search_fields = ["learner__user__username"]

@@ -15,7 +15,8 @@ class QuizzesConfig(AppConfig):
 
         def merge_on_login(sender, request, user, **kwargs):
             if request is not None:
-                adopt_visitor_learner(request, user)
+                # The login and sign-up views read it to say where the progress went.
+                request.carried_progress = adopt_visitor_learner(request, user)
 
         def new_identity_on_logout(sender, request, **kwargs):
             if request is not None:

@@ -29,3 +29,7 @@ class SignupForm(UserCreationForm):
 
     class Meta(UserCreationForm.Meta):
         fields = ("username",)
+
+    def validate_password_for_user(self, user, password_field_name: str = "password1") -> None:  # noqa: S107 - a field's name
+        """Report a weak password on the password field (Django puts it on the confirmation)."""
+        super().validate_password_for_user(user, password_field_name)

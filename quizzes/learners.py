@@ -135,8 +135,10 @@ def merge_learners(source: Learner, target: Learner) -> None:
     source.delete()
 
 
-def adopt_visitor_learner(request: HttpRequest, user) -> None:
+def adopt_visitor_learner(request: HttpRequest, user) -> bool:
     """On login or signup: merge the browser's anonymous learner into the account.
+
+    True when the browser had progress (an anonymous learner) that now is the account's.
 
     The browser then starts a new visitor identity, so whoever uses it after a logout does
     not read this account's progress.
@@ -151,10 +153,11 @@ def adopt_visitor_learner(request: HttpRequest, user) -> None:
         del request._learner
         request._learner_verified = False
     if anonymous is None:
-        return
+        return False
     account = Learner.objects.filter(user=user).first()
     if account is None:
         anonymous.user, anonymous.visitor_key = user, None
         anonymous.save(update_fields=["user", "visitor_key"])
     else:
         merge_learners(anonymous, account)
+    return True

@@ -15,6 +15,7 @@ from django.db import connections, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
 
 from courses.models import ContentQuerySet, Course, Topic
 
@@ -47,7 +48,15 @@ class Question(models.Model):
     prompt_text = models.TextField(help_text="The prompt as authored, for search and matching.")
     body_html = models.TextField(blank=True)
     explanation_html = models.TextField(blank=True)
-    allows_many = models.BooleanField(default=False, help_text="Select all that apply.")
+    # Derived, never authored: the admin must not read like a setting someone could change.
+    allows_many = models.BooleanField(
+        _("several right answers"),
+        default=False,
+        help_text=_(
+            "Set by the file: on when more than one choice is marked right. Learners then tick "
+            "every right choice (checkboxes) instead of picking one."
+        ),
+    )
     version = models.CharField(max_length=12, help_text="Hash of the text and choices.")
     source_line = models.PositiveIntegerField(default=0)
     diagram = models.JSONField(
@@ -191,14 +200,21 @@ class Attempt(models.Model):
 
 
 class TopicProgress(models.Model):
-    """A topic the learner marked as read (scores and status come from attempts)."""
+    """A topic the learner marked as read (scores and status come from attempts).
+
+    Only topics without questions are marked as read, so these rows are not "progress": the
+    admin calls them what they are.
+    """
 
     learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="progress")
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="progress")
-    read_at = models.DateTimeField(help_text="Marked as read.")
+    read_at = models.DateTimeField(
+        _("marked as read at"), help_text=_("When the learner marked this topic as read.")
+    )
 
     class Meta:
-        verbose_name_plural = "topic progress"
+        verbose_name = _("topic marked as read")
+        verbose_name_plural = _("topics marked as read")
         constraints = [
             models.UniqueConstraint(fields=["learner", "topic"], name="progress_unique_topic"),
         ]

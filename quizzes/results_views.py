@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from courses.languages import use_course_language
 from courses.models import Course, Topic
@@ -93,7 +93,7 @@ def context(request: HttpRequest, course: Course, section: str) -> dict:
     }
 
 
-@require_GET
+@require_safe
 @staff_required
 def courses(request: HttpRequest) -> HttpResponse:
     """The courses this user may see (with one, that course's results)."""
@@ -103,7 +103,7 @@ def courses(request: HttpRequest) -> HttpResponse:
     return render(request, "quizzes/results_courses.html", {"courses": visible})
 
 
-@require_GET
+@require_safe
 @staff_required
 def topics(request: HttpRequest, course: Course) -> HttpResponse:
     """Per topic, in course order: reached, completed, average first-try score, drop-off."""
@@ -114,7 +114,7 @@ def topics(request: HttpRequest, course: Course) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @staff_required
 def questions(request: HttpRequest, course: Course) -> HttpResponse:
     """Question analysis for every question version, optionally for one topic."""
@@ -134,7 +134,7 @@ def questions(request: HttpRequest, course: Course) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @staff_required
 def question_detail(request: HttpRequest, course: Course, question_id: int) -> HttpResponse:
     """One question's versions with choice pick rates."""
@@ -154,7 +154,7 @@ def question_detail(request: HttpRequest, course: Course, question_id: int) -> H
     )
 
 
-@require_GET
+@require_safe
 @staff_required
 def learners(request: HttpRequest, course: Course) -> HttpResponse:
     """The course's learners, newest first, searchable by username, with their answer counts."""
@@ -175,7 +175,7 @@ def learners(request: HttpRequest, course: Course) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @staff_required
 def learner_detail(request: HttpRequest, course: Course, learner_id: int) -> HttpResponse:
     """One learner's progress per topic of the course and every answer there, in order."""
@@ -198,14 +198,14 @@ def stream_csv(rows, filename: str) -> StreamingHttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 @staff_required
 def attempts_csv(request: HttpRequest, course: Course) -> StreamingHttpResponse:
     """Every attempt on the course as CSV, streamed."""
     return stream_csv(attempt_rows(course), f"{course.slug}-attempts.csv")
 
 
-@require_GET
+@require_safe
 @staff_required
 def questions_csv(request: HttpRequest, course: Course) -> StreamingHttpResponse:
     """Question statistics per version as CSV, streamed."""

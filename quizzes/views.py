@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from courses import page_cache
@@ -18,7 +16,7 @@ from courses.listing import course_list
 from courses.models import Course, Topic
 from courses.views import active_course, render_topic
 from quizzes.answers import check_answer, record_and_score
-from quizzes.forms import AnswerForm, SignupForm
+from quizzes.forms import AnswerForm
 from quizzes.grading import AnswerError
 from quizzes.learners import current_learner, learner_for_answer, order_seed
 from quizzes.models import Question, TopicProgress
@@ -121,7 +119,7 @@ def answer(request: HttpRequest, question_id: int) -> HttpResponse:
     return question_response(request, question, attempt=attempt, picked=picked, score=score)
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def retry(request: HttpRequest, question_id: int) -> HttpResponse:
     """ "Try again": the question as a fresh form."""
@@ -153,7 +151,7 @@ def mark_read(request: HttpRequest, topic_id: int) -> HttpResponse:
     return render(request, f"{TOPIC_PAGE}#read-status", {"topic": topic, "score": score})
 
 
-@require_GET
+@require_safe
 def progress_list(request: HttpRequest) -> HttpResponse:
     """My progress in every course (with one course: that course's progress)."""
     courses = list(Course.objects.listed())
@@ -163,7 +161,7 @@ def progress_list(request: HttpRequest) -> HttpResponse:
     return render(request, "quizzes/progress_list.html", {**context, "courses": courses})
 
 
-@require_GET
+@require_safe
 def progress_detail(request: HttpRequest, course_slug: str) -> HttpResponse:
     """My progress in one course: each topic's status and first-try score, and my mistakes."""
     course = active_course(course_slug)
@@ -177,20 +175,6 @@ def progress_detail(request: HttpRequest, course_slug: str) -> HttpResponse:
     return render(
         request, "quizzes/progress_detail.html", {**context, **course_progress(learner, course)}
     )
-
-
-@require_http_methods(["GET", "POST"])
-def signup(request: HttpRequest) -> HttpResponse:
-    """Create an account; progress made anonymously carries over."""
-    next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
-        next_url = ""
-    form = SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect(next_url or "courses:home")
-    return render(request, "registration/signup.html", {"form": form, "next": next_url})
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

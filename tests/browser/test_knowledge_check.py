@@ -74,7 +74,10 @@ def test_progress_survives_reload_and_carries_into_a_new_account(live_server, pa
     page.get_by_role("button", name="Create account").click()
     page.wait_for_url(re.compile(re.escape(TOPIC)))
     expect(page.locator("#topic-score")).to_contain_text("You got 1 of 6")
-    expect(page.get_by_text("grace")).to_be_visible()
+    expect(page.get_by_text("grace", exact=True)).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="Welcome, grace!")).to_contain_text(
+        "the progress you made in this browser is now saved to it"
+    )
 
 
 def test_keyboard_only_answering(live_server, page, seed_course):

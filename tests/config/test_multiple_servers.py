@@ -34,7 +34,7 @@ def servers(tmp_path) -> Iterator[tuple[Server, Server]]:
 
 def account_name(html: str) -> str | None:
     """The username the page header shows, or None when it offers to log in."""
-    match = re.search(r'<span class="account">\s*<span>([^<]+)</span>', html)
+    match = re.search(r'<div class="account">\s*<span>([^<]+)</span>', html)
     return match.group(1) if match else None
 
 

@@ -36,3 +36,18 @@ def test_static_files_are_served_compressed(collected):
     response = Client().get(url, headers={"Accept-Encoding": "gzip"})
     assert response.headers["Content-Encoding"] == "gzip"
     assert (collected / url.removeprefix("/static/")).with_suffix(".css.gz").exists()
+
+
+def test_favicon_ico_is_served_at_the_site_root(client):
+    """/favicon.ico (asked for by browsers and crawlers without reading the page) is an icon."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] in {"image/x-icon", "image/vnd.microsoft.icon"}
+    assert b"".join(response.streaming_content).startswith(b"\x00\x00\x01\x00")  # ICO header
+
+
+def test_pages_link_both_icons(client, db):
+    """Pages name the .ico and the SVG icon, so every browser finds one."""
+    html = client.get("/accounts/login/").content.decode()
+    assert '<link rel="icon" href="/favicon.ico" sizes="32x32">' in html
+    assert 'favicon.svg" type="image/svg+xml">' in html

@@ -111,3 +111,21 @@ def test_attempt_changelist_queries_do_not_grow(admin_client, seed_course):
     with CaptureQueriesContext(connection) as many:
         admin_client.get(url)
     assert len(many) == len(few)
+
+
+def test_a_question_says_whether_it_has_several_right_answers_and_why(admin_client, data):
+    """Not "Allows many … Select all that apply.": the label and help say it comes from the file."""
+    question = Question.objects.first()
+    html = admin_client.get(reverse("admin:quizzes_question_change", args=[question.pk])).content
+    html = html.decode()
+    assert "Several right answers" in html
+    assert "Set by the file: on when more than one choice is marked right." in html
+    assert "Allows many" not in html
+    assert "Select all that apply." not in html
+
+
+def test_read_marks_are_called_what_they_are(admin_client, data):
+    """The admin lists "Topics marked as read", not a "Topic progress" that looks empty."""
+    html = admin_client.get(reverse("admin:index")).content.decode()
+    assert "Topics marked as read" in html
+    assert "Topic progress" not in html

@@ -241,7 +241,7 @@ def test_results_show_pick_rates_per_tier_by_name(staff_client, answered):
     html = staff_client.get(url).content.decode()
     rows = re.findall(
         r'<td class="choice-cell">(?:<span class="right-mark">.*?</span></span>)?([^<]+).*?'
-        r'<td class="num">(\d+)</td>.*?<span class="pct">(\d+)%',
+        r'<td class="num"[^>]*>(\d+)</td>.*?<span class="pct">(\d+)%',
         html,
         re.DOTALL,
     )
