@@ -49,9 +49,6 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    # Only for its translations: review says when a question comes back the way its
-    # naturaltime does ("3 days from now", "in 3 Tagen"; quizzes/review.py::comes_back).
-    "django.contrib.humanize",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
@@ -107,6 +104,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "quizzes.context_processors.reviews",
             ],
             # Built in so that moving to Django 6's native partials is a one-line change.
             "builtins": ["template_partials.templatetags.partials"],

@@ -31,7 +31,7 @@ from pygments.token import STANDARD_TYPES
 from courses.diagrams import DIAGRAM_KINDS
 
 # Bump when the rendering changes, so the importer re-renders files whose text did not.
-RENDERER_VERSION = "2"
+RENDERER_VERSION = "3"
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt",
@@ -68,6 +68,8 @@ RESERVED_IDS = frozenset(
         "mistakes",
         "learner-search",
         "topic-filter",
+        "review-item",
+        "review-heading",
     }
 )
 AUTHOR_ID_PREFIX = "user-content-"

@@ -34,6 +34,7 @@ from courses.page_cache import (
     render_split,
     topic_page,
 )
+from quizzes.context_processors import DueReviews
 from quizzes.grading import shuffle_choices
 from quizzes.learners import current_learner, order_seed
 from quizzes.models import Question
@@ -157,6 +158,16 @@ def score_html(score: TopicStatus) -> str:
     )
 
 
+def review_link_html(request: HttpRequest) -> str:
+    """The header's review link with this visitor's due count (one query once they answered),
+    rendered once per language and count."""
+    count = DueReviews(request).count
+    key = f"reviews:{get_language()}:{count}"
+    return fragments.get_or_render(
+        key, lambda: render_to_string("base.html#review-link", {"reviews": {"count": count}})
+    )
+
+
 @dataclass(frozen=True)
 class _SlotState:
     question: Question
@@ -192,6 +203,7 @@ def build_shell(topic: Topic) -> Shell:
                 "states": states,
                 "score": score,
                 "score_html": mark_safe(mark("score")),  # noqa: S308 - our marker
+                "reviews_html": mark_safe(mark("reviews")),  # noqa: S308 - our marker
                 "previous_topic": page.previous_topic,
                 "next_topic": page.next_topic,
             },
@@ -220,6 +232,8 @@ def fill_shell(
             return escape(csrf)
         if name == "score":
             return score_line or shell.score_html
+        if name == "reviews":
+            return review_link_html(request)
         pk, choices = shell.offered[index]
         if pk in answered:
             return answered[pk]

@@ -224,9 +224,9 @@ class TopicProgress(models.Model):
 
 
 class ReviewCardQuerySet(models.QuerySet):
-    def due(self, learner: Learner, course: Course, now: datetime):
-        """The learner's cards of live questions of `course` that are due at `now`."""
-        return self.filter(learner=learner, course=course, is_active=True, due__lte=now)
+    def due(self, learner: Learner | int, now: datetime):
+        """The learner's cards of live questions (in every course) that are due at `now`."""
+        return self.filter(learner=learner, is_active=True, due__lte=now)
 
 
 class ReviewCard(models.Model):
@@ -265,9 +265,9 @@ class ReviewCard(models.Model):
             models.UniqueConstraint(fields=["learner", "question"], name="card_unique_question"),
         ]
         indexes = [
-            # The due count and the review queue: one range of this index per learner/course.
+            # The header's due count and the review queue: one range of this index per learner.
             models.Index(
-                fields=["learner", "course", "due"],
+                fields=["learner", "due"],
                 condition=models.Q(is_active=True),
                 name="card_due",
             ),

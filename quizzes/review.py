@@ -6,8 +6,10 @@ explains the choices. An answer's rating:
 
 - wrong → Again;
 - right, when the learner's previous answer to the question was wrong → Hard;
-- right otherwise (a first answer, or the previous one was right too) → Good;
-- a revealed answer ("Show answer" after a wrong try) → Again (`review_question`).
+- right otherwise (a first answer, or the previous one was right too) → Good.
+
+There is no "Show answer": an answer is only ever shown after a graded try, so the wrong try
+already rated the card Again.
 
 Easy is never given: a right choice cannot tell effortless recall from recall.
 Times are timezone-aware UTC from `quizzes.clock` (FSRS refuses anything else).
@@ -20,14 +22,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from django.contrib.humanize.templatetags.humanize import NaturalTimeFormatter
 from django.db import connection
 from django.db.models import Count, FilteredRelation, Max, Q, QuerySet, Window
-from django.utils.timesince import timeuntil
+from django.utils.translation import gettext, ngettext
 from fsrs import Card, Rating, Scheduler, State
 
 from courses.models import Course
-from quizzes import clock
 from quizzes.models import Learner, Question, ReviewCard
 
 # One 10-minute step instead of FSRS's default 1 and 10 minutes: a topic page is read once,
@@ -106,38 +106,23 @@ def save_card(learner: Learner, question: Question, course_id: int, card: Card) 
     )
 
 
-def review_question(
-    learner: Learner, question: Question, rating: Rating, now: datetime | None = None
-) -> tuple[Card, float | None]:
-    """Review the learner's card of `question` with `rating` (two queries).
-
-    For answers shown without grading ("Show answer": call it with `Rating.Again`). Call it
-    inside the transaction that records what the learner did; answers go through
-    quizzes/answers.py::record_and_score, which calls the same steps.
-    """
-    now = now or clock.now()
-    card, elapsed = schedule(as_fsrs(stored_card(learner, question), now), rating, now)
-    save_card(learner, question, question.topic.course_id, card)
-    return card, elapsed
-
-
 # --- the queue -----------------------------------------------------------------------------
 
 
-def due_count(learner: Learner | None, course: Course, now: datetime) -> int:
-    """How many of the learner's cards in `course` are due: one query on the card_due index,
-    none for a visitor who never answered."""
+def due_count(learner: Learner | None, now: datetime) -> int:
+    """How many of the learner's cards are due, in every course: one query on the card_due
+    index, none for a visitor who never answered."""
     if learner is None:
         return 0
-    return ReviewCard.objects.due(learner, course, now).count()
+    return ReviewCard.objects.due(learner, now).count()
 
 
-def next_in_queue(learner: Learner | None, course: Course, now: datetime) -> tuple[int | None, int]:
+def next_in_queue(learner: Learner | None, now: datetime) -> tuple[int | None, int]:
     """The question to review now (the longest overdue) and how many are due, in one query."""
     if learner is None:
         return None, 0
     row = (
-        ReviewCard.objects.due(learner, course, now)
+        ReviewCard.objects.due(learner, now)
         .annotate(total=Window(Count("pk")))
         .order_by("due", "pk")
         .values_list("question_id", "total")
@@ -147,21 +132,21 @@ def next_in_queue(learner: Learner | None, course: Course, now: datetime) -> tup
 
 
 def after_review(
-    learner: Learner, course: Course, question: Question, now: datetime
+    learner: Learner, question: Question, now: datetime
 ) -> tuple[int, datetime | None]:
     """How many cards are still due, and when `question` comes back, in one query."""
-    row = ReviewCard.objects.filter(learner=learner, course=course, is_active=True).aggregate(
-        due=Count("pk", filter=Q(due__lte=now)), back=Max("due", filter=Q(question=question))
+    row = ReviewCard.objects.filter(learner=learner, is_active=True).aggregate(
+        due_now=Count("pk", filter=Q(due__lte=now)), back=Max("due", filter=Q(question=question))
     )
-    return row["due"], row["back"]
+    return row["due_now"], row["back"]
 
 
-def next_due(learner: Learner | None, course: Course) -> datetime | None:
-    """When the learner's next card in `course` is due (None: no cards)."""
+def next_due(learner: Learner | None) -> datetime | None:
+    """When the learner's next card is due, in any course (None: no cards)."""
     if learner is None:
         return None
     return (
-        ReviewCard.objects.filter(learner=learner, course=course, is_active=True)
+        ReviewCard.objects.filter(learner=learner, is_active=True)
         .order_by("due")
         .values_list("due", flat=True)
         .first()
@@ -169,21 +154,19 @@ def next_due(learner: Learner | None, course: Course) -> datetime | None:
 
 
 def comes_back(due: datetime, now: datetime) -> str:
-    """`due` seen from `now` as humanize's naturaltime words it, translated by Django:
-    "3 days from now" (German "in 3 Tagen"); "now" once due. (naturaltime itself reads the
-    real clock; this reads the one tests move.)"""
-    strings = NaturalTimeFormatter.time_strings
-    delta = due - now
-    if delta <= timedelta(0):
-        return str(strings["now"])
-    if delta.days:
-        words = timeuntil(due, now, time_strings=NaturalTimeFormatter.future_substrings)
-        return str(strings["future-day"] % {"delta": words})
-    for unit, seconds in (("hour", 3600), ("minute", 60), ("second", 1)):
-        count = delta.seconds // seconds
-        if count:
-            return str(strings[f"future-{unit}"] % {"count": count})
-    return str(strings["now"])
+    """When `due` is, seen from `now`, in the active language: "in 3 days", "in 1 hour"."""
+    seconds = (due - now).total_seconds()
+    if seconds < 60:
+        return gettext("now")
+    minutes, hours, days = (int(seconds // unit) for unit in (60, 3600, 86400))
+    if hours < 1:
+        return ngettext("in %(count)d minute", "in %(count)d minutes", minutes) % {"count": minutes}
+    if days < 1:
+        return ngettext("in %(count)d hour", "in %(count)d hours", hours) % {"count": hours}
+    if days < 60:
+        return ngettext("in %(count)d day", "in %(count)d days", days) % {"count": days}
+    months = days // 30  # the same rounding down as the units above
+    return ngettext("in %(count)d month", "in %(count)d months", months) % {"count": months}
 
 
 # --- retention per topic (the learner's progress page) -------------------------------------
