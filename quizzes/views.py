@@ -17,7 +17,7 @@ from courses.languages import use_course_language
 from courses.listing import course_list
 from courses.models import Course, Topic
 from courses.views import active_course, render_topic
-from quizzes import clock
+from quizzes import clock, review
 from quizzes.answers import check_answer, record_and_score
 from quizzes.forms import AnswerForm
 from quizzes.grading import AnswerError
@@ -184,14 +184,16 @@ def progress_detail(request: HttpRequest, course_slug: str) -> HttpResponse:
     course = active_course(course_slug)
     use_course_language(request, course)
     learner = current_learner(request)
+    progress = course_progress(learner, course)
+    retention = review.topic_retention(learner, course, clock.now())
     context = {
         "course": course,
         "mistakes": mistakes(learner, course),
         "courses": list(Course.objects.listed()),
+        "progress": progress["progress"],
+        "rows": [(t, status, retention.get(t.pk)) for t, status in progress["rows"]],
     }
-    return render(
-        request, "quizzes/progress_detail.html", {**context, **course_progress(learner, course)}
-    )
+    return render(request, "quizzes/progress_detail.html", context)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.urls import reverse
 from fsrs import Rating, State
 
 from quizzes.models import Attempt, Question, ReviewCard
@@ -179,22 +180,31 @@ def test_header_shows_due_count(client, question, clock):
     assert re.search(r'<span class="badge">1<span class="visually-hidden"> question due', html)
 
 
-def test_header_due_count_costs_one_query(client, question, clock, django_assert_num_queries):
-    """The due count is one query for an anonymous learner with cards."""
-    from django.test import RequestFactory
-
-    from quizzes.context_processors import DueReviews
-
+def test_header_due_count_fits_the_topic_page_budget(
+    client, question, clock, django_assert_max_num_queries
+):
+    """The due count is one query: the topic page stays inside its budget of 3."""
     answer(client, question, correct=False)
     clock.move(hours=1)
-    request = RequestFactory().get("/")
-    request.COOKIES = client.cookies and {k: v.value for k, v in client.cookies.items()}
-    request.session = client.session
-    from django.contrib.auth.models import AnonymousUser
+    client.get(question.topic.get_absolute_url())  # the page's shell is cached now
+    with django_assert_max_num_queries(3):  # as tests/quizzes/test_answer_views.py
+        html = client.get(question.topic.get_absolute_url()).content.decode()
+    assert '<span class="badge">1<' in html
 
-    request.user = AnonymousUser()
-    with django_assert_num_queries(1):
-        assert DueReviews(request).count == 1
+
+def test_header_due_count_for_an_account(client, question, clock, django_assert_max_num_queries):
+    """An account holder's page shows the due count too, within the review page's budget."""
+    answer(client, question, correct=False)
+    password = "a-long-passphrase-9"
+    data = {"username": "bob", "password1": password, "password2": password}
+    client.post(reverse("signup"), data)
+    clock.move(hours=1)
+    client.get(REVIEW_URL)
+    # session, user, learner, the due card with the count, the question (cached after),
+    # the due count in the header
+    with django_assert_max_num_queries(6):
+        html = client.get(REVIEW_URL).content.decode()
+    assert '<span class="badge">1<' in html
 
 
 def test_comes_back_speaks_german():
@@ -206,3 +216,38 @@ def test_comes_back_speaks_german():
     now = datetime(2026, 1, 1, tzinfo=UTC)
     with translation.override("de"):
         assert comes_back(now + timedelta(days=3, hours=2), now) == "in 3 Tagen"
+
+
+# --- my progress ---------------------------------------------------------------------------
+
+
+def test_progress_shows_retention_and_next_review(client, question, clock):
+    """My progress shows a topic's retention and when its next question comes back."""
+    answer(client, question, correct=True)
+    html = client.get("/containers/progress/").content.decode()
+    row = re.search(rf"{question.topic.title}</a></th>.*?</tr>", html, flags=re.DOTALL).group(0)
+    assert "100%" in row
+    assert "in 2 days" in row
+
+
+def test_progress_retention_falls_as_time_passes(client, question, clock):
+    """Retention drops as days pass without review, and the topic shows as due."""
+    answer(client, question, correct=True)
+    clock.move(days=20)
+    html = client.get("/containers/progress/").content.decode()
+    row = re.search(rf"{question.topic.title}</a></th>.*?</tr>", html, flags=re.DOTALL).group(0)
+    percent = int(re.search(r"<td>(\d+)%</td>", row).group(1))
+    assert percent < 90
+    assert "due now" in row
+
+
+def test_signup_keeps_the_visitors_due_questions(client, question, clock):
+    """Signing up keeps the cards answered anonymously: the same question is due after."""
+    answer(client, question, correct=False)
+    password = "a-long-passphrase-9"
+    client.post(
+        reverse("signup"), {"username": "bob", "password1": password, "password2": password}
+    )
+    clock.move(hours=1)
+    assert review_form(client.get(REVIEW_URL).content.decode())[0] == question.pk
+    assert ReviewCard.objects.get().learner.user.username == "bob"
