@@ -105,3 +105,32 @@ def test_merge_keeps_the_accounts_later_card(root, clock):
     merge_learners(visitor, account)
     card = ReviewCard.objects.get()
     assert (card.learner_id, card.last_review) == (account.pk, clock())
+
+
+# --- retention on the results dashboard ------------------------------------------------------
+
+
+def test_results_show_retention_after_a_day(root, clock, client):
+    """Instructors see the share of answers a day or more later that were right."""
+    from django.contrib.auth import get_user_model
+
+    from quizzes.stats import question_stats
+
+    ada, bob = Learner.objects.create(), Learner.objects.create()
+    review(ada, "layer", clock())
+    review(bob, "layer", clock())
+    review(ada, "layer", clock.move(hours=2))  # the same day: not a retention sample
+    clock.move(days=3)
+    review(ada, "layer", clock())
+    review(bob, "layer", clock(), correct=False)
+    layer = next(
+        v
+        for v in question_stats(Question.objects.get(key="layer").topic.course)
+        if v.question.key == "layer"
+    )
+    assert (layer.reviews, layer.recalled) == (2, 1)
+    client.force_login(
+        get_user_model().objects.create_user("staff", is_superuser=True, is_staff=True)
+    )
+    html = client.get(f"/results/{layer.question.topic.course.slug}/questions/").content.decode()
+    assert "Retained after a day: 50%" in html
