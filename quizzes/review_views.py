@@ -18,6 +18,7 @@ from django.views.decorators.vary import vary_on_headers
 from courses import page_cache
 from courses.languages import use_course_language
 from quizzes import clock, review
+from quizzes.context_processors import remember_due
 from quizzes.learners import current_learner, order_seed
 from quizzes.models import Question
 from quizzes.progress import QuestionState, question_state, topic_attempts
@@ -94,5 +95,6 @@ def review_answer(request: HttpRequest, question_id: int) -> HttpResponse:
 
 def show(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:
     """The whole page, or its review item for htmx."""
+    remember_due(request, context["due"])
     name = f"{REVIEW_PAGE}#review-item" if request.htmx else REVIEW_PAGE
     return render(request, name, context, status=status)
