@@ -14,8 +14,8 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from datetime import timedelta
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
