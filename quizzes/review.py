@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.db import connection
-from django.db.models import Count, FilteredRelation, Max, Q, QuerySet, Window
+from django.db.models import Count, Max, Q, QuerySet, Window
 from django.utils.translation import gettext, ngettext
 from fsrs import Card, Rating, Scheduler, State
 
@@ -79,13 +79,17 @@ def stored_card(learner: Learner, question: Question) -> tuple | None:
             .values_list(*FIELDS)
             .first()
         )
-    row = (
-        Learner.objects.select_for_update(of=("self",))
-        .annotate(card=FilteredRelation("cards", condition=Q(cards__question=question)))
-        .filter(pk=learner.pk)
-        .values_list("card__pk", *(f"card__{name}" for name in FIELDS))
-        .first()
-    )
+    # Raw SQL: the ORM cannot lock only the learner's side of the outer join
+    # ("FOR UPDATE cannot be applied to the nullable side of an outer join").
+    learners, cards = Learner._meta.db_table, ReviewCard._meta.db_table
+    columns = ", ".join(f"c.{name}" for name in ("id", *FIELDS))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns} FROM {learners} l LEFT JOIN {cards} c"  # noqa: S608 - our names
+            f" ON c.learner_id = l.id AND c.question_id = %s WHERE l.id = %s FOR UPDATE OF l",
+            [question.pk, learner.pk],
+        )
+        row = cursor.fetchone()
     return None if row is None or row[0] is None else row[1:]
 
 
