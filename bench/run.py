@@ -31,7 +31,7 @@ BENCH = ROOT / "bench"
 PY = sys.executable
 DOC = ROOT / "docs" / "benchmarks.md"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
-APP_PORT, NGINX_PORT, PG_APP_PORT, SEARCH_FULL_PORT = 8160, 8161, 8162, 8163
+APP_PORT, NGINX_PORT, PG_APP_PORT, SEARCH_FULL_PORT, REVIEW_PORT = 8160, 8161, 8162, 8163, 8164
 PG = {"user": "coursedeck_bench", "password": "coursedeck_bench", "db": "coursedeck_bench"}
 
 started_processes: list[subprocess.Popen] = []
@@ -422,6 +422,44 @@ def bench_dashboard(work: Path) -> dict | None:
     return {"output": output, "returncode": done.returncode}
 
 
+# -- 5. spaced review at 10,000 learners / 200,000 attempts -----------------------------------
+
+
+def bench_review(work: Path, repeats: int, duration: int) -> dict | None:
+    """The header's due count (in process), then the review page of a visitor with due
+    questions against the bare view returning the same bytes, both under wrk."""
+    folder = work / "review"
+    folder.mkdir()
+    env = base_env(f"sqlite:///{folder / 'review.sqlite3'}")
+    done = subprocess.run(
+        [PY, str(BENCH / "review_queue.py"), "--keep-in", str(folder), "--runs", "50"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    print(done.stdout)
+    if done.returncode:
+        log(f"review bench failed: {done.stderr[-1500:]}")
+        return None
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    app = gunicorn({**env, "BENCH_PAGE": str(folder / "review.html")}, REVIEW_PORT, work)
+    base = f"http://127.0.0.1:{REVIEW_PORT}"
+    targets = {
+        "ceiling": (f"{base}/bench/bare/", []),
+        "review": (f"{base}/review/", [found["cookie"]]),
+    }
+    for url, headers in targets.values():  # warm-up
+        wrk(url, 1, 8, headers)
+    rounds: dict[str, list[dict]] = {name: [] for name in targets}
+    for r in range(repeats):
+        for name, (url, headers) in targets.items():
+            rounds[name].append(wrk(url, duration, 32, headers))
+        log(
+            f"review round {r + 1}: "
+            + ", ".join(f"{n} {v[-1]['rps']:.0f}/s" for n, v in rounds.items())
+        )
+    stop(app)
+    return {**rounds, "due_ms": found["due_ms"], "cards": found["cards"]}
+
+
 # -- report ------------------------------------------------------------------------------------
 
 
@@ -572,6 +610,28 @@ def report(res: dict, args) -> str:
                 f"2xx answers without a row = {lost} (rows written after wrk stopped, "
                 f"in flight: {in_flight})",
             )
+    spaced = res.get("review")
+    if spaced:
+        due = spaced["due_ms"]
+        rows.append(
+            f"| due count in the header, 10,000 learners / 200,000 attempts "
+            f"({spaced['cards']} cards) | {due['median']:.2f} ms | p99 {due['p99']:.2f} ms, "
+            f"max {due['max']:.2f} ms | {due['queries']} query per learner, "
+            f"{due['learners']} learners timed in process |"
+        )
+        row("Django bare view, review page's bytes (ceiling, same run)", "req/s",
+            [r["rps"] for r in spaced["ceiling"]])  # fmt: skip
+        ratios = [
+            r["rps"] / c["rps"] for r, c in zip(spaced["review"], spaced["ceiling"], strict=True)
+        ]
+        _, span = spread(ratios, "{:.2f}")
+        p99 = statistics.median(r["p99_ms"] for r in spaced["review"])
+        ratio = statistics.median(ratios)
+        row("review page, visitor with due questions", "req/s",
+            [r["rps"] for r in spaced["review"]],
+            notes=f"p99 {p99:.1f} ms; **{ratio:.2f}x ceiling** ({span})")  # fmt: skip
+    elif "review" in res:
+        rows.append("| spaced review | failed | | see the log |")
     dash = res.get("dashboard")
     rows.append(
         "| results dashboard, 10,000 learners / 200,000 attempts | "
@@ -618,7 +678,7 @@ def main() -> None:
     parser.add_argument("--grade-duration", type=float, default=5.0)
     parser.add_argument("--chapters", type=int, default=50)
     parser.add_argument("--topics", type=int, default=20, help="per chapter")
-    parser.add_argument("--only", default="load,pages,search,courses,sqlite,pg,dashboard")
+    parser.add_argument("--only", default="load,pages,search,courses,sqlite,pg,dashboard,review")
     parser.add_argument("--no-doc", action="store_true", help="do not write docs/benchmarks.md")
     args = parser.parse_args()
     only = set(args.only.split(","))
@@ -693,6 +753,8 @@ def main() -> None:
             res["courses"] = bench_courses(work, args.repeats, args.duration)
         if "dashboard" in only:
             res["dashboard"] = bench_dashboard(work)
+        if "review" in only:
+            res["review"] = bench_review(work, args.repeats, args.duration)
     finally:
         for proc in list(started_processes):
             stop(proc)

@@ -104,6 +104,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "quizzes.context_processors.reviews",
             ],
             # Built in so that moving to Django 6's native partials is a one-line change.
             "builtins": ["template_partials.templatetags.partials"],

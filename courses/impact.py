@@ -15,7 +15,7 @@ from django.db.models import Count
 from courses.content import CourseSource, Problem, TopicSource
 from courses.models import Chapter, Course, Topic
 from quizzes.models import Attempt, Choice, Question
-from quizzes.sync import correct_key, match_questions, normalize
+from quizzes.sync import answer_changed, match_questions, normalize
 
 
 def plural(n: int, word: str) -> str:
@@ -110,8 +110,7 @@ def topic_impact(
         if src.version == q.version:
             continue
         live = [c for c in q.choices.all() if c.is_active]
-        old_key = correct_key([(c.text, c.is_correct) for c in live])
-        if old_key != correct_key([(c.text, c.is_correct) for c in src.choices]):
+        if answer_changed(src, q):
             graded = counts.by_version[q.pk, q.version]
             found.append(
                 Problem(
@@ -119,7 +118,7 @@ def topic_impact(
                     src.line,
                     f"correct answer of '{q.key}' changes: {plural(graded, 'attempt')} "
                     f"were graded under the old answer (version {q.version}) and keep "
-                    "their grade",
+                    "their grade; its review cards start afresh, due at once",
                 )
             )
         else:

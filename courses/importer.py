@@ -28,6 +28,7 @@ from courses.markdown import RENDERER_VERSION, render_inline, render_markdown
 from courses.models import Chapter, Course, Topic
 from courses.search_index import CourseIndex
 from courses.sections import SectionText, split_sections
+from quizzes.review import sync_card_activity
 from quizzes.sync import RenderedChoice, RenderedQuestion, sync_questions
 
 # Below this many changed topics, starting worker processes costs more than it saves.
@@ -157,6 +158,8 @@ def load_content(
             if check:
                 report.impact += retired_course_impact(slugs(sources))
             report.add("courses", "retired", retire(Course.objects.all(), slugs(sources)))
+        loaded = Course.objects.all() if course is None else Course.objects.filter(slug=course)
+        sync_card_activity(loaded)
         if check:
             transaction.set_rollback(True)
     for source in sources:

@@ -76,6 +76,8 @@ RESERVED_IDS = frozenset(
         "topic-summary",
         "topic-end",
         "copy-status",
+        "review-item",
+        "review-heading",
     }
 )
 AUTHOR_ID_PREFIX = "user-content-"

@@ -34,6 +34,7 @@ from courses.page_cache import (
     render_split,
     topic_page,
 )
+from quizzes.context_processors import DueReviews
 from quizzes.grading import shuffle_choices
 from quizzes.learners import current_learner, order_seed
 from quizzes.models import Question
@@ -183,6 +184,16 @@ def summary_html(version: str, score: TopicStatus, questions_: list[Question]) -
     )
 
 
+def review_link_html(request: HttpRequest) -> str:
+    """The header's review link with this visitor's due count (one query once they answered),
+    rendered once per language and count."""
+    count = DueReviews(request).count
+    key = f"reviews:{get_language()}:{count}"
+    return fragments.get_or_render(
+        key, lambda: render_to_string("base.html#review-link", {"reviews": {"count": count}})
+    )
+
+
 @dataclass(frozen=True)
 class _SlotState:
     question: Question
@@ -219,6 +230,7 @@ def build_shell(topic: Topic) -> Shell:
                 "score": score,
                 "score_html": mark_safe(mark("score")),  # noqa: S308 - our marker
                 "summary_html": mark_safe(mark("summary")),  # noqa: S308 - our marker
+                "reviews_html": mark_safe(mark("reviews")),  # noqa: S308 - our marker
                 "previous_topic": page.previous_topic,
                 "next_topic": page.next_topic,
             },
@@ -260,6 +272,8 @@ def fill_shell(
             return score_line
         if name == "summary":
             return summary
+        if name == "reviews":
+            return review_link_html(request)
         pk, choices = shell.offered[index]
         if pk in answered:
             return fill(answered[pk], token)

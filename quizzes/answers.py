@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from quizzes import clock, review
 from quizzes.grading import AnswerError, Grade, grade_answer
 from quizzes.models import Attempt, Learner, Question
 from quizzes.progress import LatestAttempt, TopicStatus, score_from_rows
@@ -49,15 +51,21 @@ def record_and_score(
     grade: Grade,
     nonce: str,
     topic_question_ids: Sequence[int],
+    now: datetime | None = None,
 ) -> tuple[Attempt, TopicStatus]:
     """`record_answer`, and the learner's score on the topic whose active questions are
-    `topic_question_ids` (which include `question`), from the rows it reads anyway."""
+    `topic_question_ids` (which include `question`), from the rows it reads anyway.
+
+    The answer is also a review of the learner's card of the question (quizzes/review.py),
+    in the same transaction: an attempt is never stored without its review, nor the other
+    way round.
+    """
+    now = now or clock.now()
     try:
         with transaction.atomic():
-            if connection.features.has_select_for_update:
-                # Lock the learner so two first answers in parallel cannot both be "first".
-                # (SQLite needs no row lock: IMMEDIATE transactions hold the write lock.)
-                Learner.objects.select_for_update().filter(pk=learner.pk).exists()
+            # Also locks the learner where rows lock, so two first answers in parallel cannot
+            # both be "first" and two reviews of one card are made one after the other.
+            card = review.as_fsrs(review.stored_card(learner, question), now)
             # One query answers "was this form sent before?", "is this the first try?" and
             # gives the rows the topic's score is counted from.
             seen = list(
@@ -74,14 +82,20 @@ def record_and_score(
                         gettext_noop("This form belongs to another question. Reload the page.")
                     )
                 return existing, score_from_rows(topic_question_ids, scored)
-            is_first = not any(row[2] == question.pk for row in seen)
+            earlier = [row for row in seen if row[2] == question.pk]
+            previous = max(earlier, key=lambda row: (row[5], row[0]))[3] if earlier else None
+            rating = review.rating_for(grade.is_correct, previous)
+            card, elapsed = review.schedule(card, rating, now)
+            review.save_card(learner, question, question.topic.course_id, card)
             attempt = Attempt.objects.create(
                 learner=learner,
                 question=question,
                 version=question.version,
                 is_correct=grade.is_correct,
-                is_first=is_first,
+                is_first=not earlier,
                 nonce=nonce,
+                rating=rating.value,
+                elapsed_days=elapsed,
             )
             by_token = {c.token: c for c in question.choices.all()}
             Attempt.choices.through.objects.bulk_create(
@@ -90,10 +104,10 @@ def record_and_score(
                     for token in sorted(grade.picked)
                 ]
             )
-            scored.append((question.pk, attempt.is_correct, is_first, attempt.created_at))
+            scored.append((question.pk, attempt.is_correct, attempt.is_first, attempt.created_at))
             return attempt, score_from_rows(topic_question_ids, scored)
     except IntegrityError:
-        # The same form arrived twice at once: the other request stored it.
+        # The same form arrived twice at once: the other request stored it (and its review).
         existing = Attempt.objects.get(learner=learner, nonce=nonce)
         rows = Attempt.objects.filter(learner=learner, question_id__in=topic_question_ids)
         scored = rows.values_list("question_id", "is_correct", "is_first", "created_at")

@@ -13,6 +13,7 @@ from django.db.models import Count, Min
 from django.http import HttpRequest
 
 from quizzes.models import Attempt, Learner, TopicProgress, new_seed
+from quizzes.review import merge_cards
 from quizzes.visitors import reset_visitor, visitor
 
 # Anonymous learners of earlier releases lived in the session; they move to the cookie.
@@ -100,7 +101,8 @@ def merge_learners(source: Learner, target: Learner) -> None:
     """Move everything `source` did to `target`, then drop the empty `source`.
 
     Attempts keep their versions; `is_first` is recomputed so each question has exactly one
-    first attempt (the earliest); a topic marked read twice keeps the earliest mark.
+    first attempt (the earliest); a topic marked read twice keeps the earliest mark; of two
+    review cards of one question the one reviewed last is kept (quizzes/review.py).
     """
     if source.pk == target.pk:
         return
@@ -108,6 +110,7 @@ def merge_learners(source: Learner, target: Learner) -> None:
         Attempt.objects.filter(learner=source).values_list("question_id", flat=True).distinct()
     )
     Attempt.objects.filter(learner=source).update(learner=target)
+    merge_cards(source, target)
     for row in (
         Attempt.objects.filter(learner=target, question_id__in=questions)
         .values("question_id")

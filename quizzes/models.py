@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from courses.models import ContentQuerySet, Topic
+from courses.models import ContentQuerySet, Course, Topic
 
 
 def new_token() -> str:
@@ -165,6 +165,16 @@ class Attempt(models.Model):
         blank=True,
         help_text="When the learner asked to see the answer after this attempt (Show answer).",
     )
+    # What this answer did to the learner's review card (quizzes/review.py); empty for
+    # answers given before spaced review existed.
+    rating = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The FSRS rating: 1 again, 2 hard, 3 good."
+    )
+    elapsed_days = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Days since the card's previous review; empty for its first (or a fresh start).",
+    )
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -189,6 +199,13 @@ class Attempt(models.Model):
                 fields=["question", "version", "learner"],
                 condition=models.Q(revealed_at__isnull=False),
                 name="attempt_reveals",
+            ),
+            # Retention on the results dashboard: answers given a day or more after the
+            # card's previous review (few of all attempts), per question version.
+            models.Index(
+                fields=["question", "version", "is_correct"],
+                condition=models.Q(elapsed_days__gte=1),
+                name="attempt_delayed_reviews",
             ),
         ]
 
@@ -218,6 +235,62 @@ class TopicProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner} on {self.topic}"
+
+
+class ReviewCardQuerySet(models.QuerySet):
+    def due(self, learner: Learner | int, now: datetime):
+        """The learner's cards of live questions (in every course) that are due at `now`."""
+        return self.filter(learner=learner, is_active=True, due__lte=now)
+
+
+class ReviewCard(models.Model):
+    """One learner's spaced-review state of one question: an FSRS card (quizzes/review.py).
+
+    The FSRS fields are plain columns so that "what is due" is an index range, not a scan of
+    serialised cards. `course` and `is_active` copy what the question's topic and course say
+    (kept in step by the importer), so the header's due count never joins.
+    """
+
+    # No single-column indexes: the unique (learner, question) and the two below serve every
+    # lookup, and each index is one more write per answer.
+    learner = models.ForeignKey(
+        Learner, on_delete=models.CASCADE, related_name="cards", db_index=False
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, related_name="cards", db_index=False
+    )
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="+", db_index=False)
+    is_active = models.BooleanField(
+        default=True, help_text="False while its question, topic or course is retired."
+    )
+    state = models.PositiveSmallIntegerField(
+        help_text="FSRS state: 1 learning, 2 review, 3 relearning."
+    )
+    step = models.PositiveSmallIntegerField(null=True, blank=True)
+    stability = models.FloatField(null=True, blank=True)
+    difficulty = models.FloatField(null=True, blank=True)
+    due = models.DateTimeField()
+    last_review = models.DateTimeField(null=True, blank=True)
+
+    objects = ReviewCardQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "question"], name="card_unique_question"),
+        ]
+        indexes = [
+            # The header's due count and the review queue: one range of this index per learner.
+            models.Index(
+                fields=["learner", "due"],
+                condition=models.Q(is_active=True),
+                name="card_due",
+            ),
+            # Retiring, restoring and restarting a question's cards at import.
+            models.Index(fields=["question", "is_active"], name="card_question"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.learner} on {self.question_id}: due {self.due:%Y-%m-%d %H:%M}"
 
 
 # --- login throttling (quizzes/throttle.py): failed-login counts shared by every server ---

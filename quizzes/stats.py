@@ -159,6 +159,13 @@ class VersionStats:
     group_size: int = 0
     revealed: int = 0  # learners who asked for the answer after a wrong try
     choices: list[ChoiceStats] = field(default_factory=list)
+    reviews: int = 0  # answers given a day or more after the learner's previous one
+    recalled: int = 0  # of those, the right ones
+
+    @property
+    def retention(self) -> float | None:
+        """The share of reviews a day or more apart that were recalled (docs/results.md)."""
+        return self.recalled / self.reviews if self.reviews else None
 
     @property
     def is_current(self) -> bool:
@@ -186,8 +193,8 @@ class VersionStats:
 def question_stats(course: Course, topic: Topic | None = None) -> list[VersionStats]:
     """Every version of every question with answers (and each active question), in course order.
 
-    Five queries: questions with choices (2), attempt counts, first-attempt analysis, picks,
-    reveals.
+    Seven queries: questions with choices (2), attempt counts, first-attempt analysis, picks,
+    reveals, retention.
     """
     questions = list(
         Question.objects.filter(topic__course=course, topic__is_active=True)
@@ -259,6 +266,16 @@ def question_stats(course: Course, topic: Topic | None = None) -> list[VersionSt
                 n = picked.get(choice.pk, 0)
                 rate = n / stats.first_attempts if stats.first_attempts else 0.0
                 stats.choices.append(ChoiceStats(choice, n, rate))
+    # Reviews a day or more after the card's previous one: the attempt_delayed_reviews index.
+    for question_id, version, n, right in _rows(
+        f"SELECT question_id, version, COUNT(*), SUM(CASE WHEN is_correct THEN 1 ELSE 0 END)"
+        f" FROM {ATTEMPT} WHERE elapsed_days >= 1 AND question_id IN ({marks})"
+        f" GROUP BY question_id, version",
+        _ids(ids),
+    ):
+        if question_id in by_pk:
+            stats = entry(question_id, version)
+            stats.reviews, stats.recalled = int(n), int(right)
     order = {pk: i for i, pk in enumerate(ids)}
     return sorted(
         versions.values(), key=lambda s: (order[s.question.pk], not s.is_current, s.version)

@@ -11,6 +11,8 @@ and moves to a fresh automatic key, and the id goes to the question that has it.
 question keeps its key even if it was an automatic one; an author adding an `id` to such a
 question renames the key in place. Unmatched old questions are retired.
 Choices are identified by their text within the question; edited text is a new choice.
+A question whose set of right choices changes (by that identity) keeps its attempts, but its
+review cards start afresh (quizzes/review.py::restart_cards): learners remember the old answer.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ from django.utils.text import slugify
 
 from courses.content import QuestionSource
 from courses.models import Topic
+from quizzes import clock
 from quizzes.models import Choice, Question
+from quizzes.review import restart_cards
 
 if TYPE_CHECKING:
     from courses.importer import LoadReport
@@ -59,6 +63,12 @@ def same_answer(src: QuestionSource, q: Question) -> bool:
     return correct_key([(c.text, c.is_correct) for c in src.choices]) == correct_key(
         [(c.text, c.is_correct) for c in q.choices.all()]
     )
+
+
+def answer_changed(src: QuestionSource, q: Question) -> bool:
+    """Whether the right choices of the file's question differ from the stored live ones."""
+    live = [(c.text, c.is_correct) for c in q.choices.all() if c.is_active]
+    return correct_key(live) != correct_key([(c.text, c.is_correct) for c in src.choices])
 
 
 def key_is_authored(q: Question, idless: list[QuestionSource]) -> bool:
@@ -152,6 +162,7 @@ def sync_questions(
     if moves:
         move_keys(existing, moves)
     kept: set[int] = set()
+    new_answer: list[int] = []
     rows = zip(sources, rendered, matches, keys, strict=True)
     for position, (src, page, question, key) in enumerate(rows):
         values = {
@@ -172,6 +183,8 @@ def sync_questions(
             question = Question.objects.create(topic=topic, key=key, **values)
             report.add("questions", "created")
         else:
+            if question.version != src.version and answer_changed(src, question):
+                new_answer.append(question.pk)
             changed = (
                 question.version != src.version
                 or not question.is_active
@@ -184,6 +197,8 @@ def sync_questions(
             report.add("questions", "updated" if changed else "unchanged")
         kept.add(question.pk)
         sync_choices(question, src, page, new=created)
+    if new_answer:
+        restart_cards(new_answer, clock.now())
     retired = (
         Question.objects.filter(topic=topic, is_active=True)
         .exclude(pk__in=kept)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,11 +17,12 @@ from courses.languages import use_course_language
 from courses.listing import course_list
 from courses.models import Course, Topic
 from courses.views import active_course, render_topic
+from quizzes import clock, review
 from quizzes.answers import check_answer, is_live, record_and_score, reveal_answer
 from quizzes.forms import AnswerForm
 from quizzes.grading import AnswerError
 from quizzes.learners import current_learner, learner_for_answer, order_seed
-from quizzes.models import Question, TopicProgress
+from quizzes.models import Attempt, Question, TopicProgress
 from quizzes.progress import (
     TopicStatus,
     course_progress,
@@ -72,53 +75,67 @@ def question_response(
     return response
 
 
+@dataclass
+class Submitted:
+    """What became of a posted answer: recorded (attempt, score, picks) or refused (error)."""
+
+    attempt: Attempt | None = None
+    score: TopicStatus | None = None
+    picked: set[int] = field(default_factory=set)
+    error: str = ""
+    status: int = 200
+
+
+def submit(request: HttpRequest, found: page_cache.Answerable) -> Submitted:
+    """Check a posted answer (size, form, version, choices) and record it; topic pages and
+    review grade through here, so both give the same guarantees."""
+    question = found.question
+    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_ANSWER_BYTES:
+        return Submitted(error=_("That answer is too large to be real."), status=413)
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        return Submitted(error=next(iter(form.errors.values()))[0], status=400)
+    if question.is_active and not constant_time_compare(
+        form.cleaned_data["version"], question.form_version
+    ):
+        # Grade only what the learner actually saw: the question changed under them.
+        message = _("This question was updated while you were reading. Review it and answer again.")
+        return Submitted(error=message, status=409)
+    try:
+        grade = check_answer(question, form.tokens)
+    except AnswerError as error:
+        return Submitted(error=_(str(error)), status=400 if is_live(question) else 410)
+    try:
+        attempt, score = record_and_score(
+            learner_for_answer(request),
+            question,
+            grade,
+            form.cleaned_data["nonce"],
+            found.topic_question_ids,
+            now=clock.now(),
+        )
+    except AnswerError as error:
+        return Submitted(error=_(str(error)), status=409)
+    picked = {c.pk for c in question.choices.all() if c.token in grade.picked}
+    return Submitted(attempt=attempt, score=score, picked=picked)
+
+
 @require_POST
 @vary_on_headers("HX-Request")
 def answer(request: HttpRequest, question_id: int) -> HttpResponse:
     """Grade an answer on the server and record it as an attempt."""
     found = answerable(request, question_id)
     question, ids = found.question, found.topic_question_ids
-    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_ANSWER_BYTES:
+    done = submit(request, found)
+    if done.error:
         return question_response(
-            request,
-            question,
-            error=_("That answer is too large to be real."),
-            status=413,
-            topic_question_ids=ids,
-        )
-    form = AnswerForm(request.POST)
-    if not form.is_valid():
-        first_error = next(iter(form.errors.values()))[0]
-        return question_response(
-            request, question, error=first_error, status=400, topic_question_ids=ids
-        )
-    if question.is_active and not constant_time_compare(
-        form.cleaned_data["version"], question.form_version
-    ):
-        # Grade only what the learner actually saw: the question changed under them.
-        message = _("This question was updated while you were reading. Review it and answer again.")
-        return question_response(
-            request, question, error=message, status=409, topic_question_ids=ids
-        )
-    try:
-        grade = check_answer(question, form.tokens)
-    except AnswerError as error:
-        status = 400 if is_live(question) else 410
-        return question_response(
-            request, question, error=_(str(error)), status=status, topic_question_ids=ids
-        )
-    try:
-        attempt, score = record_and_score(
-            learner_for_answer(request), question, grade, form.cleaned_data["nonce"], ids
-        )
-    except AnswerError as error:
-        return question_response(
-            request, question, error=_(str(error)), status=409, topic_question_ids=ids
+            request, question, error=done.error, status=done.status, topic_question_ids=ids
         )
     if not request.htmx:
         return redirect(f"{question.topic.get_absolute_url()}#{question.anchor}")
-    picked = {c.pk for c in question.choices.all() if c.token in grade.picked}
-    return question_response(request, question, attempt=attempt, picked=picked, score=score)
+    return question_response(
+        request, question, attempt=done.attempt, picked=done.picked, score=done.score
+    )
 
 
 @require_safe
@@ -189,14 +206,16 @@ def progress_detail(request: HttpRequest, course_slug: str) -> HttpResponse:
     course = active_course(course_slug)
     use_course_language(request, course)
     learner = current_learner(request)
+    progress = course_progress(learner, course)
+    retention = review.topic_retention(learner, course, clock.now())
     context = {
         "course": course,
         "mistakes": mistakes(learner, course),
         "courses": list(Course.objects.listed()),
+        "progress": progress["progress"],
+        "rows": [(t, status, retention.get(t.pk)) for t, status in progress["rows"]],
     }
-    return render(
-        request, "quizzes/progress_detail.html", {**context, **course_progress(learner, course)}
-    )
+    return render(request, "quizzes/progress_detail.html", context)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

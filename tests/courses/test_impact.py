@@ -78,7 +78,8 @@ def test_changed_correct_answer_counts_graded_attempts(root, learner):
     version = Question.objects.get(key="start").version
     assert lines == [
         f"{PATH}:10: correct answer of 'start' changes: 2 attempts were graded under the old "
-        f"answer (version {version}) and keep their grade"
+        f"answer (version {version}) and keep their grade; its review cards start afresh, "
+        "due at once"
     ]
 
 

@@ -9,10 +9,12 @@ diagram are checked without touching this file.
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -20,9 +22,10 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from courses.models import Topic
-from quizzes.models import Question
+from quizzes.models import Question, ReviewCard
 from tests.factories import FIXTURE_COURSE, SHIPPED_CONTENT, answer, load
 
 PASSWORD = "a long enough passphrase 42"
@@ -192,6 +195,18 @@ def learner_pages(pages: list[Page]) -> None:
     visit.get("course progress, nothing done", "/containers/progress/")
 
 
+def review_pages(pages: list[Page], learner: Visit) -> None:
+    """The review page: nothing due, a due question, its result (answered without htmx)."""
+    Visit(pages, "answered topics").get("review, nothing to review", "/review/")
+    ReviewCard.objects.update(due=timezone.now() - timedelta(minutes=1))
+    html = learner.get("review, a due question", "/review/")
+    question = Question.objects.get(pk=re.search(r"/review/answer/(\d+)/", html).group(1))
+    nonce = re.search(r'name="nonce" value="([0-9a-f]+)"', html).group(1)
+    picked = question.choices.filter(is_correct=True, is_active=True)
+    data = {"nonce": nonce, "version": question.form_version, "choice": [c.token for c in picked]}
+    learner.post("review, answered", f"/review/answer/{question.pk}/", data, 200)
+
+
 def answered_pages(pages: list[Page]) -> None:
     """A topic answered right, answered wrong, retried, its answer shown; progress with mistakes."""
     questions = list(Question.objects.filter(topic__slug="base-images").order_by("pk"))
@@ -216,6 +231,7 @@ def answered_pages(pages: list[Page]) -> None:
     german = Question.objects.filter(topic__slug="commits").first()
     answer(wrong.client, german, correct=False, htmx=False)
     wrong.get("topic, answered wrong (German)", GERMAN_TOPIC)
+    review_pages(pages, wrong)
     signed_in = Visit(pages, "answered topics")
     login(signed_in.client, "ada")
     signed_in.get("topic, signed in", TOPIC)

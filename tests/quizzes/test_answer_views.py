@@ -257,8 +257,10 @@ def test_topic_page_queries_with_progress(client, question, django_assert_max_nu
 def test_grading_post_queries(client, question, django_assert_max_num_queries):
     answer(client, Question.objects.get(key="scratch-viable"), correct=True)  # learner exists
     data = {"nonce": fresh_nonce(client, question), "choice": tokens(question, correct=True)}
-    # 8 in production (content version, session, learner, BEGIN, attempts read, 2 inserts,
-    # COMMIT); the test wraps the answer's transaction in a savepoint pair.
+    # 9 in production (content version, session, learner, BEGIN, the review card read (on
+    # PostgreSQL with the learner's lock), attempts read, the card's upsert, 2 inserts,
+    # COMMIT); the test has no session but reads the question (not cached yet), and wraps the
+    # answer's transaction in a savepoint pair.
     with django_assert_max_num_queries(10):
         assert post(client, question, data).status_code == 200
 
