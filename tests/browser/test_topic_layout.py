@@ -4,22 +4,25 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from tests.factories import SHIPPED_CONTENT, load
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TOPIC = reverse("courses:topic", args=["containers", "images", "base-images"])
+GERMAN = reverse("courses:course", args=["git-grundlagen"])
 PHONE = {"width": 375, "height": 812}
 WIDE = {"width": 1280, "height": 800}
 
 
 @pytest.fixture
 def open_page(browser, live_server):
-    """`open_page(viewport, javascript=True)`: the seed topic in a fresh context."""
+    """`open_page(viewport, javascript=True, path=TOPIC)`: a page in a fresh context."""
     contexts = []
 
-    def opened(viewport, javascript=True):
+    def opened(viewport, javascript=True, path=TOPIC):
         context = browser.new_context(viewport=viewport, java_script_enabled=javascript)
         contexts.append(context)
         page = context.new_page()
-        page.goto(live_server.url + TOPIC)
+        page.goto(live_server.url + path)
         return page
 
     yield opened
@@ -27,26 +30,42 @@ def open_page(browser, live_server):
         context.close()
 
 
+@pytest.fixture
+def seed_courses(db):
+    """Every shipped course: the English seed and the German one."""
+    load(SHIPPED_CONTENT)
+
+
 def contents(page):
     return page.get_by_role("navigation", name="On this page")
 
 
-def test_phone_header_fits_one_row(open_page, seed_course):
-    page = open_page(PHONE)
+@pytest.mark.parametrize(
+    ("path", "links", "account"),
+    [
+        (TOPIC, ("Coursedeck", "My progress", "Review"), ("Log in", "Sign up")),
+        (GERMAN, ("Coursedeck", "Mein Fortschritt", "Wiederholen"), ("Anmelden", "Registrieren")),
+    ],
+)
+def test_phone_header_is_two_tidy_rows(open_page, seed_courses, path, links, account):
+    """The site's links on one row; the search box and the account links on the next."""
+    page = open_page(PHONE, path=path)
     nav = page.locator(".site-header nav")
-    tops = [
-        nav.get_by_role("link", name=name).bounding_box()["y"]
-        for name in ("Coursedeck", "My progress", "Log in", "Sign up")
-    ]
-    assert max(tops) - min(tops) < 4
-    assert nav.bounding_box()["height"] < 50
+    first = {nav.get_by_role("link", name=name).bounding_box()["y"] for name in links}
+    second = [nav.get_by_role("link", name=name).bounding_box() for name in account]
+    box = nav.get_by_role("searchbox").bounding_box()
+    assert max(first) - min(first) < 4
+    assert all(abs(b["y"] + b["height"] / 2 - (box["y"] + box["height"] / 2)) < 4 for b in second)
+    assert box["width"] > 140  # wide enough to type in
+    assert nav.bounding_box()["height"] < 100
 
 
 def test_phone_contents_are_one_closed_line_above_the_title(open_page, seed_course):
     page = open_page(PHONE)
     link = contents(page).get_by_role("link", name="Full vs Slim")
     expect(link).to_be_hidden()
-    assert page.locator("h1").bounding_box()["y"] < 300  # nine links no longer push it down
+    # Under the two header rows; the nine links, open, put it past 550 px.
+    assert page.locator("h1").bounding_box()["y"] < 330
     contents(page).get_by_text("On this page").click()
     expect(link).to_be_visible()
     link.click()
