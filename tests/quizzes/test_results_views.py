@@ -159,7 +159,8 @@ def test_query_counts_do_not_grow_with_attempts(staff_client, seed_course):
     assert Attempt.objects.count() == 200
     many = [page_queries(staff_client, url) for url in urls]
     assert many == few
-    assert max(many) <= 12
+    # The question analysis: 7 queries (quizzes/stats.py), plus session, user, course, list.
+    assert max(many) <= 13
 
 
 # --- answers shown on request ("Show answer") -------------------------------------------
