@@ -125,6 +125,22 @@ def gunicorn(env: dict, port: int, work: Path) -> subprocess.Popen:
     return proc
 
 
+def worker_rss_mb(master: int) -> list[float]:
+    """Resident memory of each gunicorn worker (children of `master`), in MB, read from /proc
+    after the load: what a worker holds once its caches are warm."""
+    sizes = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(
+                line.split(":", 1) for line in status.read_text().splitlines() if ":" in line
+            )
+        except OSError:
+            continue  # the process ended while we looked
+        if fields.get("PPid", "").strip() == str(master) and "VmRSS" in fields:
+            sizes.append(int(fields["VmRSS"].split()[0]) / 1024)
+    return sorted(sizes)
+
+
 # -- 1. load_content -------------------------------------------------------------------------
 
 
@@ -270,6 +286,7 @@ def bench_pages(env: dict, work: Path, topic_path: str, repeats: int, duration: 
     else:
         rounds["weight"] = json.loads(weight.stdout.strip().splitlines()[-1])
     rounds["page_bytes"] = page_file.stat().st_size
+    rounds["worker_rss_mb"] = worker_rss_mb(app.pid)
     stop(nginx)
     rounds["_app"] = app
     return rounds
@@ -651,6 +668,13 @@ def report(res: dict, args) -> str:
     ]
     if pages:
         header += ["", f"Saved topic page: {pages['page_bytes'] / 1024:.1f} KB of HTML."]
+        rss = pages.get("worker_rss_mb")
+        if rss:
+            sizes = ", ".join(f"{mb:.0f} MB" for mb in rss)
+            header += [
+                "",
+                f"Worker resident memory after the page runs: {sizes} (target < 150 MB).",
+            ]
         weight = pages.get("weight")
         if weight:
             header += ["", "First visit, resource by resource:", ""]
