@@ -5,10 +5,14 @@ right for a server and wrong for someone who has just cloned the project and typ
 `manage.py createsuperuser`. So manage.py, and only manage.py, turns DEBUG on when nothing
 says this is a production machine: the settings module is the default one, the environment
 sets neither SECRET_KEY nor DEBUG, DJANGO_ENV is not "production", and the project is a git
-checkout (a `.git` next to manage.py; the Docker image has none and sets DJANGO_ENV). It says
-so on stderr every time. gunicorn and config/wsgi.py never come here: a server without a key
-still fails at start-up with the settings' clear error. DJANGO_ENV=development turns the
-default on where there is no `.git` (an unpacked release, say).
+checkout (a `.git` next to manage.py; the Docker image has none and sets DJANGO_ENV).
+gunicorn and config/wsgi.py never come here: a server without a key still fails at start-up
+with the settings' clear error. DJANGO_ENV=development turns the default on where there is no
+`.git` (an unpacked release, say).
+
+In the same mode an embedded SQLite database is brought up to date before a command runs, so
+`manage.py createsuperuser` or `load_content` works in a fresh clone without `migrate` first
+(and says so on stderr, once). PostgreSQL databases are never migrated behind anyone's back.
 """
 
 from __future__ import annotations
@@ -16,11 +20,11 @@ from __future__ import annotations
 from collections.abc import MutableMapping
 from pathlib import Path
 
-NOTICE = (
-    "manage.py: development settings (DEBUG=1 and a development-only SECRET_KEY), because "
-    "this is a git checkout and neither SECRET_KEY nor DEBUG is set. A server sets SECRET_KEY "
-    "(docs/deploy.md); DJANGO_ENV=production turns this default off."
-)
+# Commands that manage migrations themselves, or need no database at all.
+LEAVES_DATABASE_ALONE = frozenset(
+    {"help", "version", "migrate", "makemigrations", "showmigrations", "sqlmigrate",
+     "squashmigrations", "optimizemigration"}
+)  # fmt: skip
 
 
 def use_development_defaults(environ: MutableMapping[str, str], project: Path) -> bool:
@@ -34,3 +38,24 @@ def use_development_defaults(environ: MutableMapping[str, str], project: Path) -
         return False
     environ["DEBUG"] = "1"
     return True
+
+
+def migrate_development_database(argv: list[str]) -> int:
+    """Apply pending migrations to an SQLite database before `argv`'s command; how many."""
+    command = argv[1] if len(argv) > 1 else "help"
+    if command in LEAVES_DATABASE_ALONE or {"-h", "--help"} & set(argv):
+        return 0
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    if connection.vendor != "sqlite":
+        return 0
+    executor = MigrationExecutor(connection)
+    pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if pending:
+        call_command("migrate", interactive=False, verbosity=0)
+    return len(pending)

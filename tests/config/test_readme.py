@@ -44,23 +44,31 @@ def test_each_manage_py_command_starts_without_any_environment(tmp_path, command
 
 @in_a_checkout
 def test_load_content_check_runs_as_written(tmp_path):
-    """`manage.py load_content --check` validates content/ and says it used development settings."""
-    env = fresh_clone_env(tmp_path)
-    assert run_manage("migrate", "--noinput", env=env).returncode == 0
-    result = run_manage("load_content", "--check", env=env)
+    """`manage.py load_content --check` in a fresh clone: no `migrate` first, no alarm."""
+    result = run_manage("load_content", "--check", env=fresh_clone_env(tmp_path))
     assert result.returncode == 0, result.stderr
-    assert "manage.py: development settings (DEBUG=1" in result.stderr
+    assert result.stderr.startswith("manage.py: set up the development database (")
+    assert "SECRET_KEY" not in result.stderr
 
 
 @in_a_checkout
 def test_createsuperuser_runs_as_written(tmp_path):
-    """`manage.py createsuperuser` creates an admin (non-interactively here)."""
+    """`manage.py createsuperuser` creates an admin in a fresh clone (non-interactively here)."""
     env = {**fresh_clone_env(tmp_path), "DJANGO_SUPERUSER_PASSWORD": "a long passphrase 42"}
-    assert run_manage("migrate", "--noinput", env=env).returncode == 0
     args = ("createsuperuser", "--noinput", "--username", "admin", "--email", "a@example.org")
     result = run_manage(*args, env=env)
     assert result.returncode == 0, result.stderr
     assert "Superuser created successfully." in result.stdout
+
+
+@in_a_checkout
+def test_a_development_database_up_to_date_is_left_alone_quietly(tmp_path):
+    """The set-up happens once; later commands print nothing on stderr."""
+    env = fresh_clone_env(tmp_path)
+    assert run_manage("migrate", "--noinput", env=env).returncode == 0
+    result = run_manage("load_content", "--check", env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
 
 
 @pytest.mark.parametrize("command", MAKE_COMMANDS)
