@@ -14,7 +14,7 @@ of attempts: the views stay fast at 200,000 attempts. Definitions (docs/results.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -217,25 +217,24 @@ def question_stats(course: Course, topic: Topic | None = None) -> list[VersionSt
     for q in questions:
         if q.is_active:
             entry(q.pk, q.version)
+
     # Grouping by (question, learner, version) first follows an index; learners then
     # count as rows, which is cheaper than COUNT(DISTINCT) over every attempt.
-    for question_id, version, n, learners in _rows(
+    def per_version(sql: str) -> Iterator[tuple[VersionStats, list]]:
+        """Rows of (question, version, values…) for this course's questions, with their entry."""
+        for question_id, version, *values in _rows(sql, _ids(ids)):
+            if question_id in by_pk:
+                yield entry(question_id, version), values
+
+    for stats, (n, learners) in per_version(
         f"SELECT question_id, version, SUM(n), COUNT(*) FROM ("
         f" SELECT question_id, learner_id, version, COUNT(*) AS n FROM {ATTEMPT}"
         f" WHERE question_id IN ({marks}) GROUP BY question_id, learner_id, version"
-        f") per GROUP BY question_id, version",
-        _ids(ids),
+        f") per GROUP BY question_id, version"
     ):
-        if question_id in by_pk:
-            stats = entry(question_id, version)
-            # PostgreSQL sums to Decimal: counts are ints (templates pluralise on them).
-            stats.attempts, stats.learners = int(n), int(learners)
-    for question_id, version, n, right, group, upper, lower in _rows(
-        _analysis_sql(marks), _ids(ids)
-    ):
-        if question_id not in by_pk:
-            continue
-        stats = entry(question_id, version)
+        # PostgreSQL sums to Decimal: counts are ints (templates pluralise on them).
+        stats.attempts, stats.learners = int(n), int(learners)
+    for stats, (n, right, group, upper, lower) in per_version(_analysis_sql(marks)):
         stats.first_attempts, stats.facility = int(n), float(right) / int(n)
         stats.group_size = int(group or 0)
         if group and n >= 2:
@@ -250,14 +249,12 @@ def question_stats(course: Course, topic: Topic | None = None) -> list[VersionSt
     ):
         picks[question_id, version][choice_id] = n
     # Few attempts are revealed: the partial index attempt_reveals holds just those.
-    for question_id, version, learners in _rows(
+    for stats, (learners,) in per_version(
         f"SELECT question_id, version, COUNT(DISTINCT learner_id) FROM {ATTEMPT}"
         f" WHERE revealed_at IS NOT NULL AND question_id IN ({marks})"
-        f" GROUP BY question_id, version",
-        _ids(ids),
+        f" GROUP BY question_id, version"
     ):
-        if question_id in by_pk:
-            entry(question_id, version).revealed = int(learners)
+        stats.revealed = int(learners)
     for (question_id, version), stats in versions.items():
         picked = picks.get((question_id, version), {})
         for choice in stats.question.choices.all():
@@ -267,15 +264,12 @@ def question_stats(course: Course, topic: Topic | None = None) -> list[VersionSt
                 rate = n / stats.first_attempts if stats.first_attempts else 0.0
                 stats.choices.append(ChoiceStats(choice, n, rate))
     # Reviews a day or more after the card's previous one: the attempt_delayed_reviews index.
-    for question_id, version, n, right in _rows(
+    for stats, (n, right) in per_version(
         f"SELECT question_id, version, COUNT(*), SUM(CASE WHEN is_correct THEN 1 ELSE 0 END)"
         f" FROM {ATTEMPT} WHERE elapsed_days >= 1 AND question_id IN ({marks})"
-        f" GROUP BY question_id, version",
-        _ids(ids),
+        f" GROUP BY question_id, version"
     ):
-        if question_id in by_pk:
-            stats = entry(question_id, version)
-            stats.reviews, stats.recalled = int(n), int(right)
+        stats.reviews, stats.recalled = int(n), int(right)
     order = {pk: i for i, pk in enumerate(ids)}
     return sorted(
         versions.values(), key=lambda s: (order[s.question.pk], not s.is_current, s.version)
