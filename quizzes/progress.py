@@ -193,6 +193,8 @@ class QuestionState:
     error: str = ""
     prerendered: str = ""  # the whole form, when the page assembled it from cached pieces
     revealed: bool = False  # the learner asked for the answer after their latest attempt
+    # The page shows the answer after any graded try (the review page, as a flashcard's back).
+    answer_follows: bool = False
 
     @property
     def answered(self) -> bool:
@@ -202,10 +204,12 @@ class QuestionState:
     def shows_answer(self) -> bool:
         """The right choices and the explanation are shown: answered right, or asked for.
 
-        After a wrong answer the page shows only the picks' own feedback, so "Try again" is
-        a real second try; the answer appears with "Show answer" (recorded).
+        After a wrong answer a topic page shows only the picks' own feedback, so "Try again"
+        is a real second try; the answer appears with "Show answer" (recorded).
         """
-        return self.attempt is not None and (self.attempt.is_correct or self.revealed)
+        if self.attempt is None:
+            return False
+        return self.attempt.is_correct or self.revealed or self.answer_follows
 
     @property
     def missed(self) -> int:

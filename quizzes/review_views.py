@@ -46,6 +46,7 @@ def review_context(
     context = {"state": state, "question": state.question if state else None, "due": due}
     learner = current_learner(request)
     if state is not None and state.answered:
+        state.answer_follows = True
         context["due"], back = review.after_review(learner, state.question, now)
         context["comes_back"] = review.comes_back(back, now) if back else ""
     elif state is None:
