@@ -238,6 +238,24 @@ def wrk(
     }
 
 
+def wrk_rounds(
+    targets: dict[str, tuple], repeats: int, duration: int, label: str, warm_up: int = 1
+) -> dict[str, list[dict]]:
+    """Each target, `(url, headers[, script])`, under wrk for `repeats` interleaved rounds
+    after a short warm-up (caches, connections, imports); each round is logged."""
+    for url, *rest in targets.values():
+        wrk(url, warm_up, 8, *rest)
+    rounds: dict[str, list[dict]] = {name: [] for name in targets}
+    for r in range(repeats):
+        for name, (url, *rest) in targets.items():
+            rounds[name].append(wrk(url, duration, 32, *rest))
+        log(
+            f"{label} round {r + 1}: "
+            + ", ".join(f"{n} {v[-1]['rps']:.0f}/s" for n, v in rounds.items())
+        )
+    return rounds
+
+
 def bench_pages(env: dict, work: Path, topic_path: str, repeats: int, duration: int) -> dict:
     www = work / "www"
     www.mkdir()
@@ -266,16 +284,7 @@ def bench_pages(env: dict, work: Path, topic_path: str, repeats: int, duration: 
         "anonymous": (base + topic_path, []),
         "learner": (base + topic_path, [f"Cookie: {cookie}"]),
     }
-    for url, headers in targets.values():  # warm-up: caches, connections, imports
-        wrk(url, 1, 8, headers)
-    rounds: dict[str, list[dict]] = {name: [] for name in targets}
-    for r in range(repeats):
-        for name, (url, headers) in targets.items():
-            rounds[name].append(wrk(url, duration, 32, headers))
-        log(
-            f"wrk round {r + 1}: "
-            + ", ".join(f"{n} {v[-1]['rps']:.0f}/s" for n, v in rounds.items())
-        )
+    rounds: dict = wrk_rounds(targets, repeats, duration, "wrk")
     weight = subprocess.run(
         [PY, str(BENCH / "page_weight.py"), base + topic_path],
         capture_output=True, text=True, timeout=120, check=False,
@@ -321,16 +330,8 @@ def bench_courses(work: Path, repeats: int, duration: int) -> dict:
     n = COURSE_CHAPTERS * COURSE_TOPICS // 2
     topic = f"{base}/course-6/chapter-3/base-images-{n}/"
     ceiling = f"{base}/bench/bare/"
-    for url in (topic, ceiling):
-        wrk(url, 1, 8)
-    results["anonymous"], results["ceiling"] = [], []
-    for r in range(repeats):
-        results["anonymous"].append(wrk(topic, duration, 32))
-        results["ceiling"].append(wrk(ceiling, duration, 32))
-        log(
-            f"10 courses, wrk round {r + 1}: topic {results['anonymous'][-1]['rps']:.0f}/s, "
-            f"ceiling {results['ceiling'][-1]['rps']:.0f}/s"
-        )
+    targets = {"anonymous": (topic, []), "ceiling": (ceiling, [])}
+    results.update(wrk_rounds(targets, repeats, duration, "10 courses, wrk"))
     stop(app)
     return results
 
@@ -463,16 +464,7 @@ def bench_review(work: Path, repeats: int, duration: int) -> dict | None:
         "ceiling": (f"{base}/bench/bare/", []),
         "review": (f"{base}/review/", [found["cookie"]]),
     }
-    for url, headers in targets.values():  # warm-up
-        wrk(url, 1, 8, headers)
-    rounds: dict[str, list[dict]] = {name: [] for name in targets}
-    for r in range(repeats):
-        for name, (url, headers) in targets.items():
-            rounds[name].append(wrk(url, duration, 32, headers))
-        log(
-            f"review round {r + 1}: "
-            + ", ".join(f"{n} {v[-1]['rps']:.0f}/s" for n, v in rounds.items())
-        )
+    rounds = wrk_rounds(targets, repeats, duration, "review")
     stop(app)
     return {**rounds, "due_ms": found["due_ms"], "cards": found["cards"]}
 
@@ -754,9 +746,8 @@ def main() -> None:
                 gunicorn=lambda e, port: gunicorn(e, port, work),
                 port=APP_PORT,
                 port2=SEARCH_FULL_PORT,
-                wrk=wrk,
+                wrk_rounds=wrk_rounds,
                 stop=stop,
-                log=log,
             )
             res["search"] = bench_search(env, work, args.repeats, args.duration, tools)
         if "pg" in only:

@@ -72,16 +72,8 @@ def bench_search(env: dict, work: Path, repeats: int, duration: int, tools) -> d
         "fragment_kept": (base, htmx, lua),
         "fragment_full": (full, htmx, lua),
     }
-    for url, headers, lua in targets.values():  # warm-up: every answer kept in both workers
-        tools.wrk(url, 2, 8, headers, lua)
-    rounds: dict = {name: [] for name in targets}
-    for r in range(repeats):
-        for name, (url, headers, lua) in targets.items():
-            rounds[name].append(tools.wrk(url, duration, 32, headers, lua))
-        tools.log(
-            f"search wrk round {r + 1}: "
-            + ", ".join(f"{n} {v[-1]['rps']:.0f}/s" for n, v in rounds.items())
-        )
+    # The warm-up keeps every answer in both workers.
+    rounds: dict = tools.wrk_rounds(targets, repeats, duration, "search wrk", warm_up=2)
     rounds["bytes"] = {p.name: p.stat().st_size for p in pages.iterdir()}
     for app in apps:
         tools.stop(app)
