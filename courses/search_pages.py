@@ -3,10 +3,10 @@
 What a search page shows depends only on the content, the scope (a course, or every course),
 the interface language and the query (as cleaned: other parameters and spelling variants of
 the same query share an answer). Each answer is rendered once and kept in this process under
-a key that carries the content version (as topic pages are, courses/page_cache.py): after a
+a key that carries the content version (as topic pages are, courses/assembly.py): after a
 load the version changes and old answers are never read again. Instant results (the htmx
 fragment) are kept whole; a whole page is kept for visitors without an account with a marker
-for its CSRF token, filled in per request (as courses/page_shell.py does). Pages of
+for its CSRF token, filled in per request (as courses/assembly.py does). Pages of
 signed-in users show their name: rendered each time.
 
 Answers stay out of the shared cache: queries are unbounded, and the shared cache (locmem
@@ -29,8 +29,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.html import escape
 
-from courses.page_cache import Markers, content_version, fill, render_split
-from courses.page_shell import ProcessLRU
+from courses.content_cache import content_version
+from courses.fragments import Markers, ProcessLRU, fill, render_split
 from courses.search_query import clean
 
 TEMPLATE = "courses/search_results.html"

@@ -8,6 +8,7 @@ topics keep their slugs (a slug is a topic's identity).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Unicode categories that make up a word: letters, digits and the marks that combine with
@@ -31,9 +32,17 @@ def slugify(value: str) -> str:
     return "".join(out)
 
 
+# What `slugify` makes of ASCII text: every URL is checked, and most are ASCII.
+ASCII_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
 def is_slug(value: object) -> bool:
     """True for a non-empty text that is already its own slug."""
-    return isinstance(value, str) and bool(value) and slugify(value) == value
+    if not isinstance(value, str) or not value:
+        return False
+    if value.isascii():
+        return ASCII_SLUG.fullmatch(value) is not None
+    return slugify(value) == value
 
 
 # Slugs a course may not take: the first URL segments of the site's own pages (a course lives

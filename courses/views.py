@@ -3,25 +3,17 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from courses import legacy, page_cache, page_shell
+from courses import assembly, legacy
 from courses.languages import use_course_language
 from courses.listing import course_list
 from courses.models import Chapter, Course, Topic
 from courses.templatetags.diagrams import deep_link, diagram_context
-from quizzes.learners import current_learner, order_seed
-from quizzes.progress import (
-    QuestionState,
-    continue_topic,
-    question_state,
-    summarize,
-    topic_attempts,
-    topic_statuses,
-)
+from quizzes.learners import current_learner
+from quizzes.progress import continue_topic, summarize, topic_statuses
 
 
 def active_course(course_slug: str) -> Course:
@@ -95,71 +87,11 @@ def chapter_detail(request: HttpRequest, course_slug: str, chapter_slug: str) ->
     )
 
 
-def active_topic(course_slug: str, topic_slug: str) -> Topic:
-    """The active topic with this slug in this course, or 404 (in one query)."""
-    topic = page_cache.find_topic(course_slug, topic_slug)
-    if topic is None:
-        raise Http404("No such topic.")
-    return topic
-
-
-def render_topic(
-    request: HttpRequest,
-    topic: Topic,
-    *,
-    override: QuestionState | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    """The whole topic page; `override` replaces one question's state (e.g. with an error)."""
-    use_course_language(request, topic.course)
-    learner = current_learner(request)
-    seed = order_seed(request)
-    page = page_cache.topic_page(topic.course, topic)
-    questions = page.questions
-    latest, score = topic_attempts(learner, questions)
-    if not questions:
-        score = topic_statuses(learner, [topic])[topic.pk]
-    retry = request.GET.get("retry")
-    states = []
-    for question in questions:
-        if override is not None and override.question.pk == question.pk:
-            states.append(override)
-            continue
-        attempt = None if question.key == retry else latest.get(question.pk)
-        states.append(question_state(question, seed, attempt))
-    csrf_token = get_token(request)
-    for state in states:
-        state.prerendered = page_cache.question_form(page, state, csrf_token) or ""
-    response = render(
-        request,
-        "courses/topic_detail.html",
-        {
-            "course": topic.course,
-            "topic": topic,
-            "body_html": page_cache.body(request, page, topic.course, topic),
-            "states": states,
-            "questions": questions,
-            "score": score,
-            "previous_topic": page.previous_topic,
-            "next_topic": page.next_topic,
-        },
-        status=status,
-    )
-    return response
-
-
 @require_safe
 def topic_detail(
     request: HttpRequest, course_slug: str, chapter_slug: str, topic_slug: str
 ) -> HttpResponse:
-    html = page_shell.visitor_page(request, course_slug, chapter_slug, topic_slug)
-    if html is not None:
-        return HttpResponse(html)
-    topic = active_topic(course_slug, topic_slug)
-    if topic.chapter.slug != chapter_slug:
-        # The topic moved to another chapter: keep old links working.
-        return redirect(topic, permanent=True)
-    return render_topic(request, topic)
+    return assembly.topic_page(request, course_slug, chapter_slug, topic_slug)
 
 
 @require_safe

@@ -5,7 +5,6 @@ The server is the only place an answer is graded; pages carry opaque choice toke
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
@@ -80,7 +79,7 @@ def shuffle_choices(
     authors tend to put the right answer first). Adding a choice leaves the others in order.
     """
     ranked = sorted(
-        (hmac.new(key, ident.encode(), hashlib.sha256).digest(), n)
+        (hmac.digest(key, ident.encode(), "sha256"), n)
         for n, (ident, pin) in enumerate(zip(ids, pinned, strict=True))
         if not pin
     )

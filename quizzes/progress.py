@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from courses.models import Topic
 from quizzes.grading import shuffle_choices
 from quizzes.models import Attempt, Choice, Learner, Question, TopicProgress
+from quizzes.page_queries import attempt_rows
 from quizzes.visitors import order_key
 
 NOT_STARTED, IN_PROGRESS, COMPLETE = "not-started", "in-progress", "complete"
@@ -266,21 +267,16 @@ def topic_attempts(
     """Each question's latest attempt (with its picks) and the topic's score, in 1 query."""
     if learner is None or not questions:
         return {}, TopicStatus(total=len(questions))
-    # Plain rows, attempts joined to their picks (one row per pick): building model
-    # instances and a prefetch cost more than the page's whole template work.
-    rows = (
-        Attempt.objects.filter(learner=learner, question__in=questions)
-        .order_by("created_at", "pk")
-        .values_list(
-            "pk", "question_id", "is_correct", "is_first", "created_at", "revealed_at", "choices"
-        )
-    )
+    # Plain rows, attempts joined to their picks (one row per pick), in SQL written once:
+    # building model instances, a prefetch or even the QuerySet cost more than the page's
+    # whole template work (quizzes/page_queries.py).
+    rows = attempt_rows(learner.pk, [q.pk for q in questions])
     latest: dict[int, tuple[int, bool, bool, set[int]]] = {}
     scored = []  # one (question_id, is_correct, is_first, created_at) per attempt
-    for pk, question_id, is_correct, is_first, created_at, revealed_at, choice_id in rows:
+    for pk, question_id, is_correct, is_first, created_at, revealed, choice_id in rows:
         current = latest.get(question_id)
         if current is None or current[0] != pk:
-            current = latest[question_id] = (pk, is_correct, revealed_at is not None, set())
+            current = latest[question_id] = (pk, is_correct, revealed, set())
             scored.append((question_id, is_correct, is_first, created_at))
         if choice_id is not None:
             current[3].add(choice_id)
@@ -289,6 +285,19 @@ def topic_attempts(
         question_id: LatestAttempt(is_correct, frozenset(picked), revealed)
         for question_id, (_, is_correct, revealed, picked) in latest.items()
     }, status
+
+
+def read_status(learner: Learner | None, topic: Topic) -> TopicStatus:
+    """A topic without questions: whether the learner marked it read (one query, none for a
+    visitor who never answered)."""
+    if learner is None:
+        return TopicStatus()
+    read_at = (
+        TopicProgress.objects.filter(learner=learner, topic=topic)
+        .values_list("read_at", flat=True)
+        .first()
+    )
+    return TopicStatus(read_at=read_at, last_activity=read_at)
 
 
 def mistakes(learner: Learner | None, course) -> list[dict]:

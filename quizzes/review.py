@@ -28,6 +28,7 @@ from django.utils.translation import gettext, ngettext
 from fsrs import Card, Rating, Scheduler, State
 
 from courses.models import Course
+from quizzes import page_queries
 from quizzes.models import Learner, Question, ReviewCard
 
 # One 10-minute step instead of FSRS's default 1 and 10 minutes: a topic page is read once,
@@ -118,7 +119,7 @@ def due_count(learner: Learner | None, now: datetime) -> int:
     index, none for a visitor who never answered."""
     if learner is None:
         return 0
-    return ReviewCard.objects.due(learner, now).count()
+    return page_queries.due_count(learner.pk, now)
 
 
 def next_in_queue(learner: Learner | None, now: datetime) -> tuple[int | None, int]:

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from courses import page_cache
+from courses import content_cache
 from courses.languages import use_course_language
 from quizzes import clock, review
 from quizzes.context_processors import remember_due
@@ -31,7 +31,7 @@ def reviewable(request: HttpRequest, question_id: int | None) -> Question | None
     """The question with its topic, course and choices (cached), speaking its course."""
     if question_id is None:
         return None
-    found = page_cache.answerable(question_id)
+    found = content_cache.answerable(question_id)
     if found is None:
         return None
     use_course_language(request, found.question.topic.course)

@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from courses import page_cache
+from courses import content_cache
+from courses.assembly import topic_response
 from courses.languages import use_course_language
 from courses.listing import course_list
 from courses.models import Course, Topic
-from courses.views import active_course, render_topic
+from courses.views import active_course
 from quizzes import clock, review
 from quizzes.answers import check_answer, is_live, record_and_score, reveal_answer
 from quizzes.forms import AnswerForm
@@ -37,9 +38,9 @@ MAX_ANSWER_BYTES = 4096
 TOPIC_PAGE = "courses/topic_detail.html"
 
 
-def answerable(request: HttpRequest, question_id: int) -> page_cache.Answerable:
+def answerable(request: HttpRequest, question_id: int) -> content_cache.Answerable:
     """The question with its topic, chapter, course and choices, or 404; speaks its course."""
-    found = page_cache.answerable(question_id)
+    found = content_cache.answerable(question_id)
     if found is None:
         raise Http404("No such question.")
     use_course_language(request, found.question.topic.course)
@@ -60,17 +61,17 @@ def question_response(
     """The question's partial (htmx) or the whole topic page, with the score alongside."""
     state = question_state(question, order_seed(request), attempt, picked=picked, error=error)
     if not request.htmx:
-        return render_topic(request, question.topic, override=state, status=status)
+        return topic_response(request, question.topic, override=state, status=status)
     topic = question.topic
     context = {"state": state, "topic": topic, "score": score, "oob": True}
     if score is None:
         if topic_question_ids is None:
-            topic_question_ids = [q.pk for q in page_cache.questions(topic.course, topic)]
+            topic_question_ids = [q.pk for q in content_cache.topic_questions(topic)]
         context["score"] = topic_score(current_learner(request), topic, topic_question_ids)
     else:
         # Counted from the learner's rows, so it knows which questions are left: the
         # end-of-topic summary follows the answer too.
-        context["questions"] = page_cache.questions(topic.course, topic)
+        context["questions"] = content_cache.topic_questions(topic)
     response = render(request, f"{TOPIC_PAGE}#question-response", context, status=status)
     return response
 
@@ -86,7 +87,7 @@ class Submitted:
     status: int = 200
 
 
-def submit(request: HttpRequest, found: page_cache.Answerable) -> Submitted:
+def submit(request: HttpRequest, found: content_cache.Answerable) -> Submitted:
     """Check a posted answer (size, form, version, choices) and record it; topic pages and
     review grade through here, so both give the same guarantees."""
     question = found.question

@@ -12,13 +12,16 @@ server's secret (see `order_key`), never by a value from the cookie itself.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
+from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
-from django.utils.crypto import salted_hmac
 
 COOKIE = "cd_visitor"
 SALT = "coursedeck.visitor"
@@ -34,10 +37,10 @@ class Visitor:
     learner_id: int | None = None
     changed: bool = False  # the cookie must be (re)issued with this response
 
-    @property
+    @cached_property
     def seed(self) -> str:
         """The order seed of this visitor's future learner: secret, derived from the key."""
-        return salted_hmac("coursedeck.visitor-seed", self.key).hexdigest()[:32]
+        return salted_mac("coursedeck.visitor-seed", self.key).hex()[:32]
 
     def attach(self, learner_id: int | None) -> None:
         """Name (or forget) the learner this browser answers as."""
@@ -86,7 +89,18 @@ def reset_visitor(request: HttpRequest) -> Visitor:
 
 def order_key(seed: str, question_id: int) -> bytes:
     """The secret that orders one learner's choices of one question (a MAC, never sent out)."""
-    return salted_hmac("coursedeck.choice-order", f"{seed}:{question_id}").digest()
+    return salted_mac("coursedeck.choice-order", f"{seed}:{question_id}")
+
+
+def salted_mac(salt: str, value: str) -> bytes:
+    """`django.utils.crypto.salted_hmac(salt, value).digest()`, the same bytes, with the
+    key it derives from the salt and SECRET_KEY kept: a page view computes one per question."""
+    return hmac.digest(_salted_key(salt, settings.SECRET_KEY), value.encode(), "sha1")
+
+
+@lru_cache(maxsize=16)
+def _salted_key(salt: str, secret: str) -> bytes:
+    return hashlib.sha1((salt + secret).encode()).digest()  # noqa: S324 - HMAC key derivation as Django's salted_hmac
 
 
 class VisitorMiddleware:

@@ -156,3 +156,9 @@ def test_answering_on_a_unicode_topic_comes_back_to_it(client, unicode_course):
     assert response.status_code == 302
     assert unquote(response["Location"]).startswith("/course/画像/café-crème-images/")
     assert client.get(response["Location"]).status_code == 200
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=20))
+def test_is_slug_of_ascii_text_agrees_with_slugify(value):
+    """The fast ASCII check says what slugify says: a text is a slug iff it is its own slug."""
+    assert is_slug(value) == (bool(value) and slugify(value) == value)

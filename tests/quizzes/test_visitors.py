@@ -163,3 +163,14 @@ def test_a_forged_version_is_refused(client, seed_course):
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 409
+
+
+def test_salted_mac_is_djangos_salted_hmac(settings):
+    """The kept-key MAC gives Django's bytes, and follows a changed SECRET_KEY."""
+    from django.utils.crypto import salted_hmac
+
+    for value in ("", "seed:1", "ключ:42"):
+        assert visitors.salted_mac("a.salt", value) == salted_hmac("a.salt", value).digest()
+    before = visitors.salted_mac("a.salt", "v")
+    settings.SECRET_KEY = "another-secret-key-" + "y" * 40
+    assert visitors.salted_mac("a.salt", "v") == salted_hmac("a.salt", "v").digest() != before

@@ -1,0 +1,104 @@
+"""What pages and answers read from content, kept per content version (courses/fragments.py).
+
+Content changes only when `load_content` runs, and every run saves its courses, so the
+courses' count and latest `updated_at` name a content version. Everything here is kept under
+a key carrying that version (or the topic's own hash and time), so a page view or an answer
+builds no ORM query for content once it is warm.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Prefetch, prefetch_related_objects
+
+from courses.fragments import kept
+from courses.models import Course, Topic
+from quizzes.models import Choice, Question
+
+# What only a topic's rendered body needs: page views can leave these columns unread.
+BODY_FIELDS = ["body_html", "diagrams"]
+
+
+def content_version() -> str | None:
+    """The content's version: changes with every load (each saves its courses), None if empty."""
+    # Course.objects.aggregate(Count, Max) in raw SQL: building that query cost 25x running
+    # it, on every page view.
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*), MAX({quote('updated_at')}) "  # noqa: S608 - names from our model
+            f"FROM {quote(Course._meta.db_table)}"
+        )
+        count, latest = cursor.fetchone()
+    # Keys must stay memcached-safe: no spaces.
+    return f"{count}:{latest}".replace(" ", "T") if count else None
+
+
+def find_topic(course_slug: str, topic_slug: str) -> Topic | None:
+    """The active topic with this slug in this active course (with its chapter and course,
+    body unread), in one query."""
+    return (
+        Topic.objects.in_order()
+        .defer(*BODY_FIELDS)
+        .filter(course__slug=course_slug, slug=topic_slug)
+        .first()
+    )
+
+
+def topic_questions(topic: Topic) -> list[Question]:
+    """The topic's active questions with their active choices."""
+    # Keyed by the topic's own hash and time, which the answer path knows without a query.
+    key = f"questions:{topic.pk}:{topic.content_hash}:{topic.updated_at.timestamp()}"
+    return kept(
+        key,
+        lambda: list(
+            Question.objects.for_topic(topic).prefetch_related(
+                Prefetch("choices", queryset=Choice.objects.active())
+            )
+        ),
+    )
+
+
+@dataclass
+class Answerable:
+    """A question as the answer view needs it, and its topic's active question ids."""
+
+    question: Question  # with its topic (body deferred), chapter, course and choices
+    topic_question_ids: list[int]
+
+
+def answerable(question_id: int) -> Answerable | None:
+    """The question with its topic, chapter, course and choices; None if there is no such one.
+
+    Kept per content version (one raw query), so answering builds no ORM query for it.
+    """
+    version = content_version()
+    if version is None:
+        return None
+    return kept(f"answerable:{version}:{question_id}", lambda: build_answerable(question_id))
+
+
+def build_answerable(question_id: int) -> Answerable | None:
+    question = (
+        Question.objects.select_related("topic__chapter", "topic__course")
+        .defer(*(f"topic__{name}" for name in BODY_FIELDS))
+        .filter(pk=question_id)
+        .first()
+    )
+    if question is None:
+        return None
+    topic = question.topic
+    active = topic_questions(topic)
+    ids = [q.pk for q in active]
+    for known in active:
+        if known.pk == question.pk:
+            # The same row as of this content version, choices included: no second query.
+            known.topic = topic
+            return Answerable(known, ids)
+    # Retired (its answer will be refused): read its choices.
+    prefetch_related_objects(
+        [question], Prefetch("choices", queryset=Choice.objects.order_by("position"))
+    )
+    return Answerable(question, ids)

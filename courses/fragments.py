@@ -1,0 +1,127 @@
+"""Rendered text kept per content version, and split at the places a page view fills in.
+
+Two small tools that page assembly (courses/assembly.py) and kept search answers
+(courses/search_pages.py) are built on:
+
+- `kept(key, build)`: a value that depends only on its key, from this process's LRU, else the
+  shared cache, else built now (and kept in both). Keys carry the content version, so a kept
+  value is never stale and nothing is ever invalidated by hand: after a load the version
+  changes and old entries are simply never read again.
+- `Markers` / `render_split` / `fill`: text rendered once with a marker wherever a per-visitor
+  value goes (a CSRF token, a score, a question), split at the markers, and joined again per
+  view with that visitor's values. A marker carries a random tag drawn for that one rendering,
+  and the split checks that the tag occurs only inside whole markers, so nothing content holds
+  can ever be taken for one.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.cache import cache
+
+# Old entries are unreachable (not wrong) after a load; the timeout only bounds memory.
+TIMEOUT = 24 * 3600
+MARKER_TRIES = 3
+
+
+class MarkerClash(Exception):
+    """The rendered text held a marker's tag outside a marker (vanishingly unlikely)."""
+
+
+@dataclass(frozen=True)
+class Markers:
+    """Markers with one random tag: `mark("csrf")` -> a string no escaping changes."""
+
+    tag: str = field(default_factory=lambda: secrets.token_hex(12))
+
+    def __call__(self, name: str, index: int | str = "") -> str:
+        return f"{self.tag}_{name}_{index}_{self.tag}"
+
+    def split(self, html: str) -> list[str]:
+        """[text, name, index, text, name, index, …, text]; raises MarkerClash."""
+        pattern = re.compile(f"{self.tag}_([a-z]+)_([0-9]*)_{self.tag}")
+        pieces = pattern.split(html)
+        markers = (len(pieces) - 1) // 3
+        if html.count(self.tag) != 2 * markers:
+            raise MarkerClash
+        return pieces
+
+
+def render_split(render: Callable[[Markers], str]) -> list[str]:
+    """`render(mark)` split at its markers, with a fresh tag if content ever held one."""
+    for _ in range(MARKER_TRIES):
+        markers = Markers()
+        try:
+            return markers.split(render(markers))
+        except MarkerClash:
+            continue
+    raise MarkerClash
+
+
+def fill(pieces: list[str], value: Callable[[str, int], str]) -> str:
+    """Join pieces split at markers, asking `value(name, index)` for each marker."""
+    out = []
+    # Markers.split gives [text, name, index, text, name, index, …, text].
+    for i in range(0, len(pieces) - 1, 3):
+        out.append(pieces[i])
+        out.append(value(pieces[i + 1], int(pieces[i + 2] or 0)))
+    out.append(pieces[-1])
+    return "".join(out)
+
+
+class ProcessLRU:
+    """Values that depend only on their key, kept in this process (least recently used go).
+
+    Values are shared between requests: callers never mutate them.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: OrderedDict[str, Any] = OrderedDict()
+        self.lock = threading.Lock()  # runserver and threaded servers share the process
+
+    def get_or_render(self, key: str, render: Callable[[], Any]) -> Any:
+        """The kept value, else `render()`'s (kept unless None)."""
+        with self.lock:
+            found = self.entries.get(key)
+            if found is not None:
+                self.entries.move_to_end(key)
+                return found
+        found = render()
+        if found is None:
+            return None
+        with self.lock:
+            self.entries[key] = found
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+        return found
+
+
+# Whole pages and question lists (~25 KB a page): also shared between workers through the
+# cache, since building one costs a few queries and a full template render.
+pages = ProcessLRU(256)
+# Small fragments (a score line, an answered question, a header link) are cheap to render
+# and many: kept in this process only, so they never evict pages from a bounded shared cache.
+pieces = ProcessLRU(4096)
+
+
+def kept(key: str, build: Callable[[], Any]) -> Any:
+    """The value for `key`: from this process, else the shared cache, else `build()` (None is
+    never kept: the caller's "not found")."""
+
+    def shared() -> Any:
+        found = cache.get(key)
+        if found is None:
+            found = build()
+            if found is not None:
+                cache.set(key, found, TIMEOUT)
+        return found
+
+    return pages.get_or_render(key, shared)

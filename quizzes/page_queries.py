@@ -1,0 +1,85 @@
+"""The two queries a learner's every page view runs, as SQL written once, not built per view.
+
+Building these QuerySets cost more than running them: about 0.3 ms of Python each against
+well under 0.1 ms in the database (profiled on the topic page, docs/benchmarks.md), on every
+view of every learner. So their SQL is written here from the models' own table and column
+names, in the form the ORM would build, and tests hold each to its ORM twin on both engines
+(tests/quizzes/test_page_queries.py). Everything else stays in the ORM.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from functools import cache
+
+from django.db import connection
+from django.utils.dateparse import parse_datetime
+
+from quizzes.models import Attempt, ReviewCard
+
+# One row per pick of each attempt (an attempt with no pick: one row, choice None).
+AttemptRow = tuple[int, int, bool, bool, datetime, bool, int | None]
+
+
+def _names(model) -> tuple[str, dict[str, str]]:
+    quote = connection.ops.quote_name
+    columns = {f.name: quote(f.column) for f in model._meta.concrete_fields}
+    return quote(model._meta.db_table), columns
+
+
+@cache
+def _attempts_sql(vendor: str, questions: int) -> str:
+    table, c = _names(Attempt)
+    through = Attempt.choices.through
+    picks, p = _names(through)
+    placeholders = ", ".join(["%s"] * questions)
+    return (
+        f"SELECT a.{c['id']}, a.{c['question']}, a.{c['is_correct']}, a.{c['is_first']}, "  # noqa: S608 - names from our models
+        f"a.{c['created_at']}, a.{c['revealed_at']} IS NOT NULL, p.{p['choice']} "
+        f"FROM {table} a LEFT OUTER JOIN {picks} p ON p.{p['attempt']} = a.{c['id']} "
+        f"WHERE a.{c['learner']} = %s AND a.{c['question']} IN ({placeholders}) "
+        f"ORDER BY a.{c['created_at']}, a.{c['id']}"
+    )
+
+
+def attempt_rows(learner_id: int, question_ids: Sequence[int]) -> list[AttemptRow]:
+    """The learner's attempts at these questions, oldest first, one row per pick:
+    (pk, question_id, is_correct, is_first, created_at, revealed, choice_id)."""
+    if not question_ids:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _attempts_sql(connection.vendor, len(question_ids)), [learner_id, *question_ids]
+        )
+        rows = cursor.fetchall()
+    return [
+        (pk, question, bool(right), bool(first), _aware(at), bool(revealed), choice)
+        for pk, question, right, first, at, revealed, choice in rows
+    ]
+
+
+@cache
+def _due_sql(vendor: str) -> str:
+    table, c = _names(ReviewCard)
+    return (
+        f"SELECT COUNT(*) FROM {table} WHERE {c['learner']} = %s "  # noqa: S608 - names from our models
+        f"AND {c['is_active']} AND {c['due']} <= %s"
+    )
+
+
+def due_count(learner_id: int, now: datetime) -> int:
+    """How many of the learner's live cards are due at `now` (the card_due index)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _due_sql(connection.vendor),
+            [learner_id, connection.ops.adapt_datetimefield_value(now)],
+        )
+        return cursor.fetchone()[0]
+
+
+def _aware(value: datetime | str) -> datetime:
+    """A timestamp as the ORM gives it: aware, in UTC (SQLite hands back text)."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
