@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.db import connection
-from django.db.models import Count, Max, Q, QuerySet, Window
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils.translation import gettext, ngettext
 from fsrs import Card, Rating, Scheduler, State
 
@@ -126,14 +126,7 @@ def next_in_queue(learner: Learner | None, now: datetime) -> tuple[int | None, i
     """The question to review now (the longest overdue) and how many are due, in one query."""
     if learner is None:
         return None, 0
-    row = (
-        ReviewCard.objects.due(learner, now)
-        .annotate(total=Window(Count("pk")))
-        .order_by("due", "pk")
-        .values_list("question_id", "total")
-        .first()
-    )
-    return row if row else (None, 0)
+    return page_queries.next_due(learner.pk, now) or (None, 0)
 
 
 def after_review(

@@ -17,7 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from courses import content_cache
 from courses.languages import use_course_language
-from quizzes import clock, review
+from quizzes import clock, review, review_shell
 from quizzes.context_processors import remember_due
 from quizzes.learners import current_learner, order_seed
 from quizzes.models import Question
@@ -71,6 +71,9 @@ def review_page(request: HttpRequest) -> HttpResponse:
             return show(request, review_context(request, state, now))
     question_id, due = review.next_in_queue(learner, now)
     question = reviewable(request, question_id)
+    if question is not None and not request.htmx:
+        remember_due(request, due)
+        return review_shell.fresh_question(request, question, due)
     state = question_state(question, order_seed(request)) if question else None
     return show(request, review_context(request, state, now, due))
 

@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 
-from courses import assembly, fragments
+from courses import fragments, slot_html
 from courses.content_cache import topic_questions
 from courses.models import Topic
 from quizzes.learners import current_learner, order_seed
@@ -267,7 +267,7 @@ def test_a_cached_answered_result_depends_on_whether_the_answer_was_asked_for(se
     def rendered(revealed: bool) -> str:
         attempt = LatestAttempt(False, frozenset({wrong.pk}), revealed=revealed)
         state = question_state(question, seed, attempt)
-        return fragments.fill(assembly.answered_pieces("v1", state), lambda *_: "token")
+        return fragments.fill(slot_html.answered_pieces("v1", state), lambda *_: "token")
 
     hidden, shown = rendered(False), rendered(True)
     assert question.explanation_html not in hidden

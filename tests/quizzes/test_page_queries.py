@@ -75,3 +75,24 @@ def test_due_count_matches_the_orm(seed_course):
         )
     expected = ReviewCard.objects.filter(Q(learner=me, is_active=True, due__lte=now)).count()
     assert page_queries.due_count(me.pk, now) == expected == 2
+
+
+def test_next_due_matches_the_orm(seed_course):
+    """The longest-overdue live card first, with how many are due; None when nothing is."""
+    me = Learner.objects.create(seed=new_seed())
+    course = Course.objects.get()
+    now = course.updated_at
+    questions = list(Question.objects.filter(is_active=True).order_by("pk")[:4])
+    for question, days, active in zip(questions, (-1, -5, 2, -9), (True, True, True, False)):
+        ReviewCard.objects.create(
+            learner=me,
+            question=question,
+            course=course,
+            is_active=active,
+            state=2,
+            due=now + timedelta(days=days),
+        )
+    due = ReviewCard.objects.due(me, now).order_by("due", "pk")
+    assert page_queries.next_due(me.pk, now) == (due.first().question_id, due.count())
+    assert page_queries.next_due(me.pk, now) == (questions[1].pk, 2)
+    assert page_queries.next_due(me.pk, now - timedelta(days=30)) is None

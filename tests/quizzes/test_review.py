@@ -272,3 +272,38 @@ def test_a_wrong_review_answer_is_followed_by_the_answer(client, question, clock
     assert "Correct answer" in html
     assert "Why:" in html
     assert "Show answer" not in html
+
+
+def test_review_page_is_the_templates(client, question, clock):
+    """The assembled review page is review.html rendered the plain way for the same learner:
+    their choice order, their due count, their header."""
+    from django.shortcuts import render
+
+    from quizzes.learners import order_seed
+    from quizzes.progress import question_state
+    from tests.courses.test_assembly import normalized
+
+    answer(client, question, correct=False)
+    answer(client, Question.objects.get(key="scratch-viable"), correct=False)
+    clock.move(hours=2)
+    response = client.get(REVIEW_URL)
+    request = response.wsgi_request
+    state = question_state(question, order_seed(request))
+    reference = render(
+        request, "quizzes/review.html", {"state": state, "question": question, "due": 2}
+    )
+    assert "2 questions due" in response.content.decode()
+    assert normalized(response.content.decode()) == normalized(reference.content.decode())
+
+
+def test_review_page_costs_two_queries_once_warm(
+    client, question, clock, django_assert_max_num_queries
+):
+    """A visitor's review page: the next due card with the count, the content version, and
+    nothing else (the header's count is the page's)."""
+    answer(client, question, correct=False)
+    clock.move(hours=2)
+    client.get(REVIEW_URL)
+    with django_assert_max_num_queries(2):
+        html = client.get(REVIEW_URL).content.decode()
+    assert '<span class="badge">1<' in html

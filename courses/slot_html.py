@@ -1,0 +1,182 @@
+"""What fills a page's slots (courses/assembly.py): small fragments, each rendered once per
+the few values it shows and kept in this process, and the fresh question form.
+
+A fragment that holds a per-visitor value (the CSRF token of a form in it) is kept split at
+it and filled per view. Keys carry the interface language and, where content shows, the
+content version.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.messages import get_messages
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.html import escape
+
+from courses.fragments import Markers, fill, pieces, render_split
+from courses.models import Topic
+from quizzes.grading import shuffle_choices
+from quizzes.models import Question
+from quizzes.progress import QuestionState, TopicStatus
+
+TOPIC_TEMPLATE = "courses/topic_detail.html"
+
+
+def render_question(state: QuestionState, csrf: str) -> str:
+    return render_to_string(f"{TOPIC_TEMPLATE}#question", {"state": state, "csrf_token": csrf})
+
+
+def answered_pieces(version: str, state: QuestionState) -> list[str]:
+    """An answered question's result, rendered once per content version, choice order,
+    picks, outcome and whether the answer was asked for, split at its CSRF token (of its
+    "Show answer" form)."""
+    order = "-".join(str(c.pk) for c in state.choices)
+    picked = "-".join(str(pk) for pk in sorted(state.picked))
+    outcome = f"{state.attempt.is_correct:d}{state.revealed:d}"
+    key = (
+        f"answered:{version}:{translation.get_language()}:{state.question.pk}:"
+        f"{order}:{picked}:{outcome}"
+    )
+    return pieces.get_or_render(
+        key, lambda: render_split(lambda mark: render_question(state, mark("csrf")))
+    )
+
+
+def score_html(score: TopicStatus) -> str:
+    """The score line, rendered once per distinct score (it shows nothing else)."""
+    key = (
+        f"score:{translation.get_language()}:{score.total}:{score.answered}:{score.solved}:"
+        f"{score.first_right}:{score.status}"
+    )
+    return pieces.get_or_render(
+        key, lambda: render_to_string(f"{TOPIC_TEMPLATE}#topic-score", {"score": score})
+    )
+
+
+def summary_html(version: str, topic: Topic, questions: list[Question], score: TopicStatus) -> str:
+    """The end-of-topic summary: the score, and which questions are still to answer right."""
+    ids = ("-".join(map(str, sorted(ids))) for ids in (score.solved_ids, score.answered_ids))
+    key = (
+        f"summary:{version}:{topic.pk}:{translation.get_language()}:{score.total}:"
+        f"{score.first_right}:{score.status}:{bool(score.read_at)}:{':'.join(ids)}"
+    )
+    context = {"score": score, "questions": questions, "topic": topic}
+    return pieces.get_or_render(
+        key, lambda: render_to_string(f"{TOPIC_TEMPLATE}#topic-summary", context)
+    )
+
+
+def read_html(topic: Topic, score: TopicStatus, csrf: str) -> str:
+    """ "Mark as read", or that it was (topics without questions)."""
+    key = f"read:{translation.get_language()}:{topic.pk}:{bool(score.read_at)}"
+
+    def render(mark: Markers) -> str:
+        context = {"topic": topic, "score": score, "csrf_token": mark("csrf")}
+        return render_to_string(f"{TOPIC_TEMPLATE}#read-status", context)
+
+    return fill(pieces.get_or_render(key, lambda: render_split(render)), lambda *_: csrf)
+
+
+def review_link_html(count: int) -> str:
+    """The header's review link with the due count, rendered once per language and count."""
+    key = f"reviews:{translation.get_language()}:{count}"
+    return pieces.get_or_render(
+        key, lambda: render_to_string("base.html#review-link", {"reviews": {"count": count}})
+    )
+
+
+def account_html(request: HttpRequest, csrf: str) -> str:
+    """The header's account links: the user's name and "Log out", or "Log in" and "Sign up"
+    coming back to this page; rendered once per language and user or page."""
+    user = request.user
+    # Visitors' links come back to this page; a user's name is the same on every page.
+    who = f"user:{user.get_username()}" if user.is_authenticated else request.get_full_path()
+    key = f"account:{translation.get_language()}:{who}"
+
+    def render(mark: Markers) -> str:
+        context = {"user": user, "request": request, "csrf_token": mark("csrf")}
+        return render_to_string("base.html#account", context)
+
+    return fill(pieces.get_or_render(key, lambda: render_split(render)), lambda *_: csrf)
+
+
+def messages_html(request: HttpRequest) -> str:
+    """Pending messages ("You are logged out"), shown once: rendered only when there are any."""
+    if not get_messages(request):
+        return ""
+    return render_to_string("base.html#messages", request=request)
+
+
+# -- the fresh question form -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Offered:
+    """A question's active choices as plain lists: a page view shuffles them, no more."""
+
+    tokens: list[str]
+    tokens_html: list[str]  # escaped once, here
+    texts: list[str]
+    pinned: list[bool]
+
+    @classmethod
+    def of(cls, question: Question) -> Offered:
+        active = [c for c in question.choices.all() if c.is_active]
+        return cls(
+            [c.token for c in active],
+            [escape(c.token) for c in active],
+            [c.text_html for c in active],
+            [c.pinned for c in active],
+        )
+
+
+def fresh_form_values(offered: Offered, key: bytes, csrf: str) -> Callable[[str, int], str]:
+    """What a fresh form's markers take for one visitor: their order of the choices (by the
+    secret `key`), a new nonce, their CSRF token."""
+    order = shuffle_choices(range(len(offered.tokens)), offered.pinned, offered.tokens, key)
+
+    def value(name: str, n: int) -> str:
+        if name == "token":
+            return offered.tokens_html[order[n]]
+        if name == "text":
+            return offered.texts[order[n]]
+        return secrets.token_hex(12) if name == "nonce" else csrf
+
+    return value
+
+
+@dataclass(frozen=True)
+class _MarkedChoice:
+    token: str
+    text_html: str
+
+
+@dataclass(frozen=True)
+class _MarkedState:
+    question: Question
+    choices: list
+    nonce: str
+    attempt: None = None
+    error: str = ""
+    answered: bool = False
+
+
+def marked_state(question: Question, mark: Markers) -> _MarkedState:
+    """A fresh form's state with markers for its nonce and its choices' tokens and texts."""
+    active = [c for c in question.choices.all() if c.is_active]
+    # A diagram question's choices are in the diagram's order for everyone (all pinned):
+    # only the nonce and the CSRF token differ between visitors.
+    choices = active
+    if not question.diagram:
+        choices = [_MarkedChoice(mark("token", i), mark("text", i)) for i in range(len(active))]
+    return _MarkedState(question, choices, nonce=mark("nonce"))
+
+
+def form_pieces(question: Question) -> list[str]:
+    """The question's fresh form, split at its nonce, CSRF token and choices."""
+    return render_split(lambda mark: render_question(marked_state(question, mark), mark("csrf")))

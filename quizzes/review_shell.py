@@ -1,0 +1,77 @@
+"""The review page with a fresh question, assembled like a topic page (courses/assembly.py).
+
+What it shows for a question is the same for every learner but for the frame's slots, the
+due count and the form's nonce, CSRF token and choice order: rendered once per question and
+content version with markers there, and filled in per view. Answered states and the htmx
+fragments are rendered by the template as before: they follow an answer, not every visit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from courses import slot_html
+from courses.assembly import PageVisit, frame_markers
+from courses.fragments import Markers, fill, kept, pieces, render_split
+from quizzes.models import Question
+from quizzes.visitors import order_key
+
+REVIEW_PAGE = "quizzes/review.html"
+
+
+@dataclass
+class ReviewShell:
+    """The review page of one fresh question, split at its slots."""
+
+    question: Question
+    pieces: list[str]
+    offered: slot_html.Offered
+
+
+def fresh_question(request: HttpRequest, question: Question, due: int) -> HttpResponse:
+    """The whole review page asking `question`, with `due` questions due (its course's
+    language is active)."""
+    course = question.topic.course
+    # Every load saves its courses: the course's time names this content's version.
+    key = f"review-shell:{course.pk}:{course.updated_at.timestamp()}:{question.pk}"
+    shell = kept(key, lambda: build(question))
+    return HttpResponse(fill(shell.pieces, ReviewVisit(request, shell, due).slot))
+
+
+class ReviewVisit(PageVisit):
+    """The review page's own slots: the due count and the fresh form's markers."""
+
+    def __init__(self, request: HttpRequest, shell: ReviewShell, due: int) -> None:
+        super().__init__(request)
+        self.shell, self.due = shell, due
+
+    def slot(self, name: str, index: int) -> str:
+        if name in {"token", "text", "nonce"}:
+            return self.form(name, index)
+        return getattr(self, f"{name}_html")
+
+    @cached_property
+    def form(self):
+        key = order_key(self.seed, self.shell.question.pk)
+        return slot_html.fresh_form_values(self.shell.offered, key, self.csrf_html)
+
+    @property
+    def due_html(self) -> str:
+        key = f"review-due:{translation.get_language()}:{self.due}"
+        return pieces.get_or_render(
+            key, lambda: render_to_string(f"{REVIEW_PAGE}#due-line", {"due": self.due})
+        )
+
+
+def build(question: Question) -> ReviewShell:
+    def render(mark: Markers) -> str:
+        state = slot_html.marked_state(question, mark)
+        context = {"state": state, "question": question, "due_html": mark("due")}
+        return render_to_string(REVIEW_PAGE, {**frame_markers(mark), **context})
+
+    return ReviewShell(question, render_split(render), slot_html.Offered.of(question))
