@@ -70,12 +70,7 @@ def _due_sql(vendor: str) -> str:
 
 def due_count(learner_id: int, now: datetime) -> int:
     """How many of the learner's live cards are due at `now` (the card_due index)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _due_sql(connection.vendor),
-            [learner_id, connection.ops.adapt_datetimefield_value(now)],
-        )
-        return cursor.fetchone()[0]
+    return _due_cards(_due_sql(connection.vendor), learner_id, now)[0]
 
 
 @cache
@@ -90,13 +85,15 @@ def _next_due_sql(vendor: str) -> str:
 
 def next_due(learner_id: int, now: datetime) -> tuple[int, int] | None:
     """The learner's longest-overdue live card's question and how many are due, or None."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _next_due_sql(connection.vendor),
-            [learner_id, connection.ops.adapt_datetimefield_value(now)],
-        )
-        row = cursor.fetchone()
+    row = _due_cards(_next_due_sql(connection.vendor), learner_id, now)
     return (row[0], row[1]) if row else None
+
+
+def _due_cards(sql: str, learner_id: int, now: datetime) -> tuple | None:
+    """The first row of a query on the learner's cards due at `now`."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [learner_id, connection.ops.adapt_datetimefield_value(now)])
+        return cursor.fetchone()
 
 
 def _aware(value: datetime | str) -> datetime:
