@@ -218,12 +218,17 @@ class TopicVisit(PageVisit):
         if self.override is not None and self.override.question.pk == question.pk:
             return slot_html.render_question(self.override, self.csrf_html)
         latest = self.attempts[0].get(question.pk)
+        offered = self.shell.offered[index]
+        order = offered.order(order_key(self.seed, question.pk))
         if latest is None or (self.query and self.request.GET.get("retry") == question.key):
-            key = order_key(self.seed, question.pk)
-            values = slot_html.fresh_form_values(self.shell.offered[index], key, self.csrf_html)
+            values = slot_html.fresh_form_values(offered, order, self.csrf_html)
             return fill(self.shell.forms[index], values)
-        state = question_state(question, self.seed, latest)
-        answered = slot_html.answered_pieces(self.shell.version, state)
+        answered = slot_html.answered_pieces(
+            self.shell.version,
+            [offered.pks[i] for i in order],
+            latest,
+            lambda: question_state(question, self.seed, latest),
+        )
         return fill(answered, lambda *_: self.csrf_html)
 
 

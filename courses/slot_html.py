@@ -22,7 +22,7 @@ from courses.fragments import Markers, fill, pieces, render_split
 from courses.models import Topic
 from quizzes.grading import shuffle_choices
 from quizzes.models import Question
-from quizzes.progress import QuestionState, TopicStatus
+from quizzes.progress import LatestAttempt, QuestionState, TopicStatus
 
 TOPIC_TEMPLATE = "courses/topic_detail.html"
 
@@ -31,19 +31,20 @@ def render_question(state: QuestionState, csrf: str) -> str:
     return render_to_string(f"{TOPIC_TEMPLATE}#question", {"state": state, "csrf_token": csrf})
 
 
-def answered_pieces(version: str, state: QuestionState) -> list[str]:
-    """An answered question's result, rendered once per content version, choice order,
-    picks, outcome and whether the answer was asked for, split at its CSRF token (of its
-    "Show answer" form)."""
-    order = "-".join(str(c.pk) for c in state.choices)
-    picked = "-".join(str(pk) for pk in sorted(state.picked))
-    outcome = f"{state.attempt.is_correct:d}{state.revealed:d}"
+def answered_pieces(
+    version: str, shown: list[int], latest: LatestAttempt, state: Callable[[], QuestionState]
+) -> list[str]:
+    """An answered question's result, rendered from `state()` once per content version,
+    choice order (`shown`: the choices' pks in this learner's order, which also names the
+    question), picks, outcome and whether the answer was asked for; split at its CSRF token
+    (of its "Show answer" form)."""
+    picked = "-".join(str(pk) for pk in sorted(latest.picked))
     key = (
-        f"answered:{version}:{translation.get_language()}:{state.question.pk}:"
-        f"{order}:{picked}:{outcome}"
+        f"answered:{version}:{translation.get_language()}:{'-'.join(map(str, shown))}:"
+        f"{picked}:{latest.is_correct:d}{latest.revealed:d}"
     )
     return pieces.get_or_render(
-        key, lambda: render_split(lambda mark: render_question(state, mark("csrf")))
+        key, lambda: render_split(lambda mark: render_question(state(), mark("csrf")))
     )
 
 
@@ -119,6 +120,7 @@ def messages_html(request: HttpRequest) -> str:
 class Offered:
     """A question's active choices as plain lists: a page view shuffles them, no more."""
 
+    pks: list[int]
     tokens: list[str]
     tokens_html: list[str]  # escaped once, here
     texts: list[str]
@@ -128,17 +130,21 @@ class Offered:
     def of(cls, question: Question) -> Offered:
         active = [c for c in question.choices.all() if c.is_active]
         return cls(
+            [c.pk for c in active],
             [c.token for c in active],
             [escape(c.token) for c in active],
             [c.text_html for c in active],
             [c.pinned for c in active],
         )
 
+    def order(self, key: bytes) -> list[int]:
+        """The choices' indices in the order the secret `key` gives them (one learner's)."""
+        return shuffle_choices(range(len(self.tokens)), self.pinned, self.tokens, key)
 
-def fresh_form_values(offered: Offered, key: bytes, csrf: str) -> Callable[[str, int], str]:
-    """What a fresh form's markers take for one visitor: their order of the choices (by the
-    secret `key`), a new nonce, their CSRF token."""
-    order = shuffle_choices(range(len(offered.tokens)), offered.pinned, offered.tokens, key)
+
+def fresh_form_values(offered: Offered, order: list[int], csrf: str) -> Callable[[str, int], str]:
+    """What a fresh form's markers take for one visitor: the choices in their `order`, a new
+    nonce, their CSRF token."""
 
     def value(name: str, n: int) -> str:
         if name == "token":

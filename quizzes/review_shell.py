@@ -57,8 +57,9 @@ class ReviewVisit(PageVisit):
 
     @cached_property
     def form(self):
-        key = order_key(self.seed, self.shell.question.pk)
-        return slot_html.fresh_form_values(self.shell.offered, key, self.csrf_html)
+        offered = self.shell.offered
+        order = offered.order(order_key(self.seed, self.shell.question.pk))
+        return slot_html.fresh_form_values(offered, order, self.csrf_html)
 
     @property
     def due_html(self) -> str:

@@ -267,7 +267,9 @@ def test_a_cached_answered_result_depends_on_whether_the_answer_was_asked_for(se
     def rendered(revealed: bool) -> str:
         attempt = LatestAttempt(False, frozenset({wrong.pk}), revealed=revealed)
         state = question_state(question, seed, attempt)
-        return fragments.fill(slot_html.answered_pieces("v1", state), lambda *_: "token")
+        shown = [c.pk for c in state.choices]
+        answered = slot_html.answered_pieces("v1", shown, attempt, lambda: state)
+        return fragments.fill(answered, lambda *_: "token")
 
     hidden, shown = rendered(False), rendered(True)
     assert question.explanation_html not in hidden

@@ -83,7 +83,8 @@ def test_next_due_matches_the_orm(seed_course):
     course = Course.objects.get()
     now = course.updated_at
     questions = list(Question.objects.filter(is_active=True).order_by("pk")[:4])
-    for question, days, active in zip(questions, (-1, -5, 2, -9), (True, True, True, False)):
+    plan = zip(questions, (-1, -5, 2, -9), (True, True, True, False), strict=True)
+    for question, days, active in plan:
         ReviewCard.objects.create(
             learner=me,
             question=question,
