@@ -295,6 +295,16 @@ def bench_pages(env: dict, work: Path, topic_path: str, repeats: int, duration: 
     else:
         rounds["weight"] = json.loads(weight.stdout.strip().splitlines()[-1])
     rounds["page_bytes"] = page_file.stat().st_size
+    # What a view costs the app alone (CPU per request through the WSGI handler): the figure
+    # to compare changes by, less moved by the machine than requests per second.
+    inproc = subprocess.run(
+        [PY, str(BENCH / "inprocess.py"), "--path", topic_path, "--json"],
+        env=env, cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    if inproc.returncode:
+        log(f"in-process timing failed: {inproc.stderr[-1500:]}")
+    else:
+        rounds["in_process"] = json.loads(inproc.stdout.strip().splitlines()[-1])
     rounds["worker_rss_mb"] = worker_rss_mb(app.pid)
     stop(nginx)
     rounds["_app"] = app
@@ -561,6 +571,13 @@ def report(res: dict, args) -> str:
             if bad:
                 notes += f"; {bad} non-2xx"
             row(label, "req/s", [r["rps"] for r in runs], notes=notes)
+        inproc = pages.get("in_process")
+        if inproc:
+            rows.append(
+                f"| topic page in process, CPU per request | anonymous "
+                f"{inproc['anonymous_ms']:.2f} ms, learner {inproc['learner_ms']:.2f} ms | "
+                f"bare view {inproc['bare_ms']:.2f} ms | bench/inprocess.py, best of 5 batches |"
+            )
         weight = pages.get("weight")
         if weight:
             for visit in ("first", "repeat"):
