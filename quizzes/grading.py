@@ -5,7 +5,7 @@ The server is the only place an answer is graded; pages carry opaque choice toke
 
 from __future__ import annotations
 
-import hmac
+import hashlib
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -77,11 +77,16 @@ def shuffle_choices(
     Movable choices are ranked by a MAC of their stable `ids` under `key`, a secret the
     client never sees: an order seen on a page says nothing about the authored order (where
     authors tend to put the right answer first). Adding a choice leaves the others in order.
+    The MAC is keyed BLAKE2b (a PRF by design): a quarter of HMAC-SHA256's cost, and every
+    page view ranks each choice of each fresh question.
     """
+    if not len(choices) == len(pinned) == len(ids):
+        raise ValueError("choices, pinned and ids differ in length")
+    movable = [n for n, pin in enumerate(pinned) if not pin]
     ranked = sorted(
-        (hmac.digest(key, ident.encode(), "sha256"), n)
-        for n, (ident, pin) in enumerate(zip(ids, pinned, strict=True))
-        if not pin
+        movable, key=lambda n: hashlib.blake2b(ids[n].encode(), key=key, digest_size=16).digest()
     )
-    movable = iter(choices[n] for _, n in ranked)
-    return [c if pin else next(movable) for c, pin in zip(choices, pinned, strict=True)]
+    order = list(choices)
+    for place, n in zip(movable, ranked, strict=True):
+        order[place] = choices[n]
+    return order

@@ -88,8 +88,10 @@ def reset_visitor(request: HttpRequest) -> Visitor:
 
 
 def order_key(seed: str, question_id: int) -> bytes:
-    """The secret that orders one learner's choices of one question (a MAC, never sent out)."""
-    return salted_mac("coursedeck.choice-order", f"{seed}:{question_id}")
+    """The secret that orders one learner's choices of one question (a MAC, never sent out):
+    keyed BLAKE2b under a key derived from SECRET_KEY, cheaper than an HMAC per question."""
+    key = _salted_key("coursedeck.choice-order", settings.SECRET_KEY)
+    return hashlib.blake2b(f"{seed}:{question_id}".encode(), key=key, digest_size=32).digest()
 
 
 def salted_mac(salt: str, value: str) -> bytes:
