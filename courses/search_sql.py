@@ -34,6 +34,8 @@ JOINS = (
     "JOIN {chapter} ch ON ch.id = t.chapter_id "
     "JOIN {course} c ON c.id = t.course_id"
 ).format(**TABLES)
+# The same joins in a fixed order, for statements whose first table must stay the outer loop.
+CROSS_JOINS = JOINS.replace("JOIN", "CROSS JOIN")
 VISIBLE = "t.course_id = %s AND t.is_active = %s AND ch.is_active = %s AND c.is_active = %s"
 READING_ORDER = "ch.number, t.number, s.position"
 # In the substring pass, a hit in a heavier column ranks first (the words pass's order).
