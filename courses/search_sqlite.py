@@ -73,10 +73,13 @@ def words(query: Query, course, config: str, limit: int) -> list[Row]:
     table = STEMMED if config == "english" else WORDS
     course_id = int(course.pk)
     match = course_match(course_id, f"{{{TEXT}}} : ({fts_query(query)})")
-    probe = run(f"SELECT rowid FROM {table} WHERE {table} MATCH %s LIMIT %s", [match, CAP + 1])
-    if not probe:
+    (count,) = run(
+        f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH %s LIMIT %s)",
+        [match, CAP + 1],
+    )[0]
+    if not count:
         return []
-    if len(probe) <= CAP:
+    if count <= CAP:
         return ranked(table, match, course_id, limit)
     return tiered(table, match, query, course_id, limit)
 
