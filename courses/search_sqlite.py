@@ -8,7 +8,8 @@
   more characters.
 
 Ranking is FTS5's bm25 with a weight per column: title 10, summary 6, heading 5, prose 1,
-code 0.5.
+code 0.5, for queries with at most CAP matches in the course; more common ones come in
+tiers (`words`).
 """
 
 from __future__ import annotations
@@ -66,9 +67,10 @@ def words(query: Query, course, config: str, limit: int) -> list[Row]:
 
     Up to CAP matches, bm25 over the weighted columns ranks them all. A query matching more
     (a word in most sections of a large course) is not ranked by bm25: bm25 costs time for
-    every match, so such a query would cost what its word's frequency does. Its hits come in
-    tiers instead, each in the index's order and read only as far as needed: sections naming the
-    words in their title, then in their summary or heading, then in prose, then anywhere.
+    every match, so such a query would cost what its word's frequency does. Its hits come
+    in tiers instead, each in the index's order and read only as far as needed: sections
+    naming the words in their title, then in their summary or heading, then in prose, then
+    anywhere.
     """
     table = STEMMED if config == "english" else WORDS
     course_id = int(course.pk)
