@@ -103,8 +103,7 @@ def report_rows(search: dict, row) -> None:
                 f"; **{statistics.median(ratios):.2f}x ceiling** "
                 f"({min(ratios):.2f}-{max(ratios):.2f})"
             )
-            if name.endswith("kept"):
-                notes += " (target 0.5x)"
+            notes += " (target 0.5x)"  # kept answers and fresh queries alike (issue 12)
         bad = sum(r["non_2xx"] for r in runs)
         if bad:
             notes += f"; {bad} non-2xx"

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.db import connection
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.safestring import SafeString
 
 from courses import search_postgres, search_sqlite
@@ -33,6 +34,7 @@ from courses.sections import text_config
 
 LIMIT = 20  # hits on a course's results page
 PER_COURSE = 5  # hits per course when searching every course
+TOPIC_URLS = 8192  # topic URLs kept per process: one per topic, about 100 bytes each
 
 
 @dataclass(frozen=True)
@@ -62,8 +64,16 @@ def engine():
     return search_postgres if connection.vendor == "postgresql" else search_sqlite
 
 
+@lru_cache(maxsize=TOPIC_URLS)
+def topic_url(prefix: str, course_slug: str, chapter_slug: str, topic_slug: str) -> str:
+    """A topic page's URL (under the script `prefix`, which `reverse` reads)."""
+    return reverse("courses:topic", args=[course_slug, chapter_slug, topic_slug])
+
+
 def hit(row: Row) -> Hit:
-    url = reverse("courses:topic", args=[row.course_slug, row.chapter_slug, row.topic_slug])
+    # reverse() costs as much as the rest of a hit; URLs depend only on the slugs.
+    prefix = get_script_prefix()
+    url = topic_url(prefix, row.course_slug, row.chapter_slug, row.topic_slug)
     return Hit(
         course_slug=row.course_slug,
         course_title=row.course_title,

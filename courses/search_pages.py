@@ -9,6 +9,10 @@ fragment) are kept whole; a whole page is kept for visitors without an account w
 for its CSRF token, filled in per request (as courses/assembly.py does). Pages of
 signed-in users show their name: rendered each time.
 
+The active courses are kept per content version too, so a search not kept costs no query for
+its course. With SEARCH_KEEP_ANSWERS off (bench only) an answer is built exactly as a kept one
+is, and not kept.
+
 Answers stay out of the shared cache: queries are unbounded, and the shared cache (locmem
 keeps 300 entries) holds the topic pages' pieces, which a stream of new queries would evict.
 """
@@ -31,10 +35,12 @@ from django.utils.html import escape
 
 from courses.content_cache import content_version
 from courses.fragments import Markers, ProcessLRU, fill, render_split
+from courses.models import Course
 from courses.search_query import clean
 
 TEMPLATE = "courses/search_results.html"
 answers = ProcessLRU(2048)  # 3-15 KB each
+courses = ProcessLRU(16)  # the active courses, per content version
 
 
 @dataclass(frozen=True)
@@ -45,32 +51,51 @@ class Answer:
     pieces: list[str]
 
 
-def respond(request: HttpRequest, scope: str, build: Callable[[], dict]) -> HttpResponse:
+def respond(
+    request: HttpRequest, scope: str, build: Callable[[list[Course]], dict]
+) -> HttpResponse:
     """The answer for this request: kept, or built now by `build()` (which may raise 404).
 
-    `build` activates the answer's language (a course's, or the browser's) and returns the
-    template context. `scope` names what is searched ("course:<slug>" or "all").
+    `build` gets the active courses, activates the answer's language (a course's, or the
+    browser's) and returns the template context. `scope` names what is searched
+    ("course:<slug>" or "all"). An answer that is not kept is built as a kept one is.
     """
     popup = bool(request.htmx)
     version = content_version()
-    if (
-        version is None
-        or not settings.SEARCH_KEEP_ANSWERS
-        or (not popup and request.user.is_authenticated)
-    ):
-        return render(request, TEMPLATE + ("#popup" if popup else ""), build())
+    courses = active_courses(version)
+    if not popup and request.user.is_authenticated:
+        return render(request, TEMPLATE, build(courses))
     # A course's pages speak its language, fixed by the slug; every-course pages the browser's.
     language = translation.get_language() if scope == "all" else ""
     query = clean(request.GET.get("q", ""))
-    digest = hashlib.sha256(query.encode()).hexdigest()[:32]
-    key = f"search:{int(popup)}:{version}:{scope}:{language}:{digest}"
-    answer = answers.get_or_render(key, lambda: make(request, query, build, popup))
+
+    def new() -> Answer:
+        return make(request, query, lambda: build(courses), popup)
+
+    if version is None or not settings.SEARCH_KEEP_ANSWERS:
+        answer = new()
+    else:
+        digest = hashlib.sha256(query.encode()).hexdigest()[:32]
+        key = f"search:{int(popup)}:{version}:{scope}:{language}:{digest}"
+        answer = answers.get_or_render(key, new)
     translation.activate(answer.language)
     request.LANGUAGE_CODE = answer.language
     if popup:
         return HttpResponse(answer.pieces[0])
     csrf = escape(get_token(request))
     return HttpResponse(fill(answer.pieces, lambda name, index: csrf))
+
+
+def active_courses(version: str | None) -> list[Course]:
+    """The active courses in list order, kept per content version.
+
+    Every change to a course row changes the version (the importer stamps `updated_at`, also
+    when it retires a course), so a kept list is never stale; a search then costs no query
+    for its course.
+    """
+    if version is None:
+        return []
+    return courses.get_or_render(version, lambda: list(Course.objects.listed()))
 
 
 def make(request: HttpRequest, query: str, build: Callable[[], dict], popup: bool) -> Answer:

@@ -16,13 +16,13 @@ characters, which content cannot hold: the parser refuses them and the index str
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 MAX_QUERY = 200
@@ -37,6 +37,7 @@ CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f]")
 TOKEN_RE = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 WORD_RE = re.compile(r"\w+")
 HAS_WORD_RE = re.compile(r"[^\W_]")
+MARKS_RE = re.compile(f"([{START}{STOP}])")
 
 
 @dataclass(frozen=True)
@@ -177,8 +178,9 @@ def excerpt(text: str, spans: Spans, words: int = SNIPPET_WORDS) -> str:
 
 def marked_html(text: str) -> SafeString:
     """Escape the snippet, then turn its START/STOP pairs into <mark> (unpaired ones go)."""
+    # Escaping leaves the control characters alone, so the whole text is escaped at once.
     out, open_ = [], False
-    for piece in re.split(f"([{START}{STOP}])", text):
+    for piece in MARKS_RE.split(html.escape(text)):
         if piece == START and not open_:
             out.append("<mark>")
             open_ = True
@@ -186,7 +188,7 @@ def marked_html(text: str) -> SafeString:
             out.append("</mark>")
             open_ = False
         elif piece not in (START, STOP):
-            out.append(escape(piece))
+            out.append(piece)
     if open_ and out[-1] == "<mark>":
         out.pop()
     elif open_:

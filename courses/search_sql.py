@@ -4,10 +4,11 @@ Raw SQL, since each engine's full-text syntax is its own; every value travels as
 parameter, and the only names spliced in are the models' own tables and the engine's FTS
 table names (constants).
 
-Each engine ranks a course's sections on the section table (or its FTS index) alone and
-keeps the best few; only those are joined to their topic, chapter and course, which also
-checks once more that all three are active (the importer already removes the sections of
-retired topics, and the views search active courses only).
+Hits are joined to their topic, chapter and course, which also checks once more that all
+three are active (the importer already removes the sections of retired topics, and the views
+search active courses only). PostgreSQL ranks on the section table alone and joins the best
+few (`hit_rows`); SQLite joins in the statement that finds the hits, where FTS5 cuts their
+snippets (courses/search_sqlite.py).
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ JOINS = (
     "JOIN {chapter} ch ON ch.id = t.chapter_id "
     "JOIN {course} c ON c.id = t.course_id"
 ).format(**TABLES)
+# The same joins in a fixed order, for statements whose first table must stay the outer loop.
+CROSS_JOINS = JOINS.replace("JOIN", "CROSS JOIN")
 VISIBLE = "t.course_id = %s AND t.is_active = %s AND ch.is_active = %s AND c.is_active = %s"
 READING_ORDER = "ch.number, t.number, s.position"
 # In the substring pass, a hit in a heavier column ranks first (the words pass's order).
@@ -67,22 +70,15 @@ def placeholders(values: list) -> str:
     return ", ".join(["%s"] * len(values))
 
 
-def hit_rows(
-    ids: list[int], course_id: int, columns: str = TEXT_COLUMNS, source: str = "", where=("", [])
-) -> list[tuple]:
-    """HIT_COLUMNS and `columns` of the visible sections among `ids`, in the order of `ids`.
-
-    `source` replaces the section table in FROM and `where` adds a condition (SQLite joins its
-    FTS table and repeats the MATCH, for snippets); its parameters follow those of `columns`.
-    """
+def hit_rows(ids: list[int], course_id: int) -> list[tuple]:
+    """HIT_COLUMNS and TEXT_COLUMNS of the visible sections among `ids`, in the order of `ids`."""
     if not ids:
         return []
-    condition = f"{where[0]} AND " if where[0] else ""
     sql = (
-        f"SELECT {HIT_COLUMNS}, {columns} FROM {source or TABLES['section'] + ' s'} {JOINS} "
-        f"WHERE {condition}s.id IN ({placeholders(ids)}) AND {VISIBLE}"
+        f"SELECT {HIT_COLUMNS}, {TEXT_COLUMNS} FROM {TABLES['section']} s {JOINS} "
+        f"WHERE s.id IN ({placeholders(ids)}) AND {VISIBLE}"
     )
-    found = {r[0]: r for r in run(sql, [*where[1], *ids, *visible(course_id)])}
+    found = {r[0]: r for r in run(sql, [*ids, *visible(course_id)])}
     return [found[i] for i in ids if i in found]
 
 

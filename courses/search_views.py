@@ -7,8 +7,7 @@ Answers are kept per content version (courses/search_pages.py).
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
@@ -38,8 +37,10 @@ def context(query: str, groups: list[Results], course: Course | None) -> dict:
 def course_search(request: HttpRequest, course_slug: str) -> HttpResponse:
     """The course's sections that match `q`, best first."""
 
-    def build() -> dict:
-        course = get_object_or_404(Course.objects.active(), slug=course_slug)
+    def build(courses: list[Course]) -> dict:
+        course = next((c for c in courses if c.slug == course_slug), None)
+        if course is None:
+            raise Http404("No such course.")
         use_course_language(request, course)
         limit = POPUP_LIMIT if request.htmx else LIMIT
         query, results = search_course(request.GET.get("q", ""), course, limit)
@@ -53,9 +54,8 @@ def course_search(request: HttpRequest, course_slug: str) -> HttpResponse:
 def search_all(request: HttpRequest) -> HttpResponse:
     """Every course's best sections for `q`, grouped by course, in course-list order."""
 
-    def build() -> dict:
+    def build(courses: list[Course]) -> dict:
         limit = POPUP_PER_COURSE if request.htmx else PER_COURSE
-        courses = list(Course.objects.listed())
         query, groups = search_courses(request.GET.get("q", ""), courses, limit)
         return context(query, groups, None)
 

@@ -6,6 +6,7 @@ import shutil
 import pytest
 from django.test import Client
 
+from courses.models import Course
 from tests.factories import SHIPPED_CONTENT, load, minimal_tree, topic_text, two_courses
 
 pytestmark = pytest.mark.django_db
@@ -120,6 +121,24 @@ def test_a_retired_or_unknown_course_has_no_search_page(tmp_path):
     assert Client().get("/zweiter/search/?q=hallo").status_code == 404
     assert Client().get("/nope/search/?q=hallo").status_code == 404
     assert "zweiter" not in page("/search/?q=hallo")
+
+
+def test_a_course_retired_after_it_was_searched_has_no_search_page(tmp_path):
+    """The active courses are kept per content version: the load that retires one ends that."""
+    root = two_courses(tmp_path)
+    load(root)
+    assert Client().get("/zweiter/search/?q=hallo").status_code == 200
+    shutil.rmtree(root / "zweiter")
+    load(root)
+    assert Client().get("/zweiter/search/?q=hallo").status_code == 404
+
+
+def test_a_course_renamed_in_the_admin_shows_its_new_title_on_its_search_page(shipped):
+    assert "Search in Containers" in page("/containers/search/?q=musl")
+    course = Course.objects.get(slug="containers")
+    course.title = "Pods and Images"
+    course.save()
+    assert "Search in Pods and Images" in page("/containers/search/?q=musl")
 
 
 @pytest.mark.parametrize(
