@@ -3,6 +3,7 @@
 import shutil
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -303,3 +304,11 @@ def test_learner_row_gone_reads_as_no_progress_and_answering_starts_afresh(clien
     assert answer(client, question, correct=True).status_code == 200
     assert Learner.objects.count() == 1
     assert Attempt.objects.get().is_first
+
+
+def test_answering_across_many_topics_keeps_every_question_cached():
+    """A class answering 700 questions (100 topics) reads none of them again: the process
+    cache keeps them (locmem's default 300 entries made three answers in four rebuild)."""
+    for n in range(700):
+        cache.set(f"answerable:v1:{n}", n)
+    assert all(cache.get(f"answerable:v1:{n}") == n for n in range(700))
