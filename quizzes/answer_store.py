@@ -6,7 +6,8 @@ transaction. Through the ORM that is five statements; under load each round trip
 database server costs more than the statement itself (the worker waits, then competes for a
 core with the server process). So on PostgreSQL the reads go out as one execute (three
 statements) and the writes as one statement (data-modifying CTEs); SQLite (in process, no
-round trips) keeps the plain ORM calls.
+round trips) keeps the plain ORM calls. The locking read also checks the learner the visitor
+cookie names (`verify_key`), so answering reads no learner row of its own.
 
 The reads stay three statements, in this order, on purpose: under READ COMMITTED each
 statement sees what was committed when it began, so the card and the attempts are read only
@@ -39,11 +40,23 @@ def one_round_trip() -> bool:
     return connection.vendor == "postgresql"
 
 
+class NotThisBrowser(Exception):
+    """The learner the visitor cookie names is gone or no longer this browser's."""
+
+
 def read(
-    learner: Learner, question: Question, nonce: str, topic_question_ids: Sequence[int]
+    learner: Learner,
+    question: Question,
+    nonce: str,
+    topic_question_ids: Sequence[int],
+    verify_key: str | None = None,
 ) -> tuple[tuple | None, list[tuple]]:
     """The learner's card of `question` (FIELDS values, or None) and their attempts that
     carry `nonce` or are at one of `topic_question_ids` (ATTEMPT_COLUMNS rows).
+
+    `verify_key`: the learner was taken from the signed visitor cookie without reading its
+    row; raises NotThisBrowser unless the row exists, has no account and still carries this
+    visitor key (the check answering made with a query of its own before).
 
     On PostgreSQL the learner's row is locked first (until the transaction ends), so two
     answers from one learner are recorded one after the other: neither is "first" by mistake
@@ -51,6 +64,13 @@ def read(
     transactions already hold the write lock.)
     """
     if not one_round_trip():
+        if (
+            verify_key is not None
+            and not Learner.objects.filter(
+                pk=learner.pk, visitor_key=verify_key, user=None
+            ).exists()
+        ):
+            raise NotThisBrowser
         card = (
             ReviewCard.objects.filter(learner=learner, question=question)
             .values_list(*FIELDS)
@@ -69,7 +89,7 @@ def read(
     )
     # Three statements in one execute; the ORM cannot send them together.
     sql = (
-        f"SELECT 1 FROM {learners} WHERE id = %s FOR UPDATE;"  # noqa: S608 - our names
+        f"SELECT user_id, visitor_key FROM {learners} WHERE id = %s FOR UPDATE;"  # noqa: S608
         f" SELECT {', '.join(FIELDS)} FROM {cards} WHERE learner_id = %s AND question_id = %s;"
         f" SELECT {', '.join(ATTEMPT_COLUMNS)} FROM {attempts}"
         " WHERE learner_id = %s AND (nonce = %s OR question_id = ANY(%s))"
@@ -79,10 +99,13 @@ def read(
             sql,
             [learner.pk, learner.pk, question.pk, learner.pk, nonce, list(topic_question_ids)],
         )
+        owner = cursor.fetchone()
         cursor.nextset()
         card = cursor.fetchone()
         cursor.nextset()
         rows = cursor.fetchall()
+    if verify_key is not None and owner != (None, verify_key):
+        raise NotThisBrowser
     return card, rows
 
 

@@ -51,13 +51,14 @@ def record_and_score(
     nonce: str,
     topic_question_ids: Sequence[int],
     now: datetime | None = None,
+    verify_key: str | None = None,
 ) -> tuple[Attempt, TopicStatus]:
     """`record_answer`, and the learner's score on the topic whose active questions are
     `topic_question_ids` (which include `question`), from the rows it reads anyway.
 
     The answer is also a review of the learner's card of the question (quizzes/review.py),
     in the same transaction: an attempt is never stored without its review, nor the other
-    way round.
+    way round. `verify_key`: see `answer_store.read` (raises NotThisBrowser, nothing stored).
     """
     now = now or clock.now()
     try:
@@ -65,7 +66,9 @@ def record_and_score(
             # One read answers "was this form sent before?", "is this the first try?", gives
             # the rows the topic's score is counted from, and the card (under the learner's
             # lock where rows lock: quizzes/answer_store.py).
-            stored, seen = answer_store.read(learner, question, nonce, topic_question_ids)
+            stored, seen = answer_store.read(
+                learner, question, nonce, topic_question_ids, verify_key
+            )
             scored = [row[2:] for row in seen]
             resent = [row[0] for row in seen if row[1] == nonce]
             if resent:
