@@ -172,7 +172,17 @@ STORAGES = {
 # Sessions and login-failure counts stay in the database, so any app server can serve any
 # learner and all of them enforce one login limit. The cache holds only what may be lost
 # (rendered page pieces); with several app servers REDIS_URL lets them share it.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# locmem keeps 300 entries by default: fewer than the questions of a class answering across a
+# few dozen topics (one entry per question for answering, plus the topics' pieces), so answers
+# rebuilt their question from the database three times in four (64 learners on 64 topics).
+# An answerable question pickles to ~6 KB, a topic's shell ~25 KB: a worker that served every
+# topic of a 1,000-topic course (5,000 questions) would hold about 50 MB.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
 if os.environ.get("REDIS_URL"):
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -6,11 +6,10 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from quizzes import clock, review
+from quizzes import answer_store, clock, review
 from quizzes.grading import AnswerError, Grade, grade_answer
 from quizzes.models import Attempt, Learner, Question
 from quizzes.progress import LatestAttempt, TopicStatus, score_from_rows
@@ -52,26 +51,23 @@ def record_and_score(
     nonce: str,
     topic_question_ids: Sequence[int],
     now: datetime | None = None,
+    verify_key: str | None = None,
 ) -> tuple[Attempt, TopicStatus]:
     """`record_answer`, and the learner's score on the topic whose active questions are
     `topic_question_ids` (which include `question`), from the rows it reads anyway.
 
     The answer is also a review of the learner's card of the question (quizzes/review.py),
     in the same transaction: an attempt is never stored without its review, nor the other
-    way round.
+    way round. `verify_key`: see `answer_store.read` (raises NotThisBrowser, nothing stored).
     """
     now = now or clock.now()
     try:
         with transaction.atomic():
-            # Also locks the learner where rows lock, so two first answers in parallel cannot
-            # both be "first" and two reviews of one card are made one after the other.
-            card = review.as_fsrs(review.stored_card(learner, question), now)
-            # One query answers "was this form sent before?", "is this the first try?" and
-            # gives the rows the topic's score is counted from.
-            seen = list(
-                Attempt.objects.filter(learner=learner)
-                .filter(Q(nonce=nonce) | Q(question_id__in=topic_question_ids))
-                .values_list("pk", "nonce", "question_id", "is_correct", "is_first", "created_at")
+            # One read answers "was this form sent before?", "is this the first try?", gives
+            # the rows the topic's score is counted from, and the card (under the learner's
+            # lock where rows lock: quizzes/answer_store.py).
+            stored, seen = answer_store.read(
+                learner, question, nonce, topic_question_ids, verify_key
             )
             scored = [row[2:] for row in seen]
             resent = [row[0] for row in seen if row[1] == nonce]
@@ -85,24 +81,22 @@ def record_and_score(
             earlier = [row for row in seen if row[2] == question.pk]
             previous = max(earlier, key=lambda row: (row[5], row[0]))[3] if earlier else None
             rating = review.rating_for(grade.is_correct, previous)
-            card, elapsed = review.schedule(card, rating, now)
-            review.save_card(learner, question, question.topic.course_id, card)
-            attempt = Attempt.objects.create(
-                learner=learner,
-                question=question,
-                version=question.version,
-                is_correct=grade.is_correct,
-                is_first=not earlier,
-                nonce=nonce,
-                rating=rating.value,
-                elapsed_days=elapsed,
-            )
-            by_token = {c.token: c for c in question.choices.all()}
-            Attempt.choices.through.objects.bulk_create(
-                [
-                    Attempt.choices.through(attempt=attempt, choice=by_token[token])
-                    for token in sorted(grade.picked)
-                ]
+            card, elapsed = review.schedule(review.as_fsrs(stored, now), rating, now)
+            by_token = {c.token: c.pk for c in question.choices.all()}
+            attempt = answer_store.write(
+                Attempt(
+                    learner=learner,
+                    question=question,
+                    version=question.version,
+                    is_correct=grade.is_correct,
+                    is_first=not earlier,
+                    nonce=nonce,
+                    rating=rating.value,
+                    elapsed_days=elapsed,
+                ),
+                card,
+                [by_token[token] for token in sorted(grade.picked)],
+                question.topic.course_id,
             )
             scored.append((question.pk, attempt.is_correct, attempt.is_first, attempt.created_at))
             return attempt, score_from_rows(topic_question_ids, scored)

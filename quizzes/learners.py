@@ -66,6 +66,16 @@ def adopt_legacy_learner(request: HttpRequest) -> Learner | None:
     return learner
 
 
+def cookie_learner(request: HttpRequest) -> Learner | None:
+    """The anonymous learner the signed visitor cookie names, without reading its row: the
+    answer's own locking read checks that the row is still this browser's (`verify_key` of
+    quizzes/answer_store.py::read), which saves a query on every answer. None for accounts
+    and visitors who never answered."""
+    if request.user.is_authenticated or visitor(request).learner_id is None:
+        return None
+    return current_learner(request)
+
+
 def learner_for_answer(request: HttpRequest) -> Learner:
     """The request's learner, created on first use; parallel first answers share one row."""
     learner = current_learner(request, verified=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_safe
 
 from courses.languages import use_course_language
 from courses.models import Course, Topic
-from quizzes.exports import attempt_rows, csv_lines, question_rows
+from quizzes.exports import attempt_csv, csv_lines, question_rows
 from quizzes.models import Question
 from quizzes.progress import course_progress
 from quizzes.stats import (
@@ -192,8 +192,8 @@ def learner_detail(request: HttpRequest, course: Course, learner_id: int) -> Htt
     )
 
 
-def stream_csv(rows, filename: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
+def stream_csv(pieces: Iterator[str], filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(pieces, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -202,11 +202,11 @@ def stream_csv(rows, filename: str) -> StreamingHttpResponse:
 @staff_required
 def attempts_csv(request: HttpRequest, course: Course) -> StreamingHttpResponse:
     """Every attempt on the course as CSV, streamed."""
-    return stream_csv(attempt_rows(course), f"{course.slug}-attempts.csv")
+    return stream_csv(attempt_csv(course), f"{course.slug}-attempts.csv")
 
 
 @require_safe
 @staff_required
 def questions_csv(request: HttpRequest, course: Course) -> StreamingHttpResponse:
     """Question statistics per version as CSV, streamed."""
-    return stream_csv(question_rows(course), f"{course.slug}-question-statistics.csv")
+    return stream_csv(csv_lines(question_rows(course)), f"{course.slug}-question-statistics.csv")

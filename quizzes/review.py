@@ -22,7 +22,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from django.db import connection
 from django.db.models import Count, Max, Q, QuerySet
 from django.utils.translation import gettext, ngettext
 from fsrs import Card, Rating, Scheduler, State
@@ -65,33 +64,6 @@ def schedule(card: Card, rating: Rating, now: datetime) -> tuple[Card, float | N
         elapsed = max(0.0, (now - card.last_review).total_seconds() / 86400)
     reviewed, _ = SCHEDULER.review_card(card, rating, now)
     return reviewed, elapsed
-
-
-def stored_card(learner: Learner, question: Question) -> tuple | None:
-    """The learner's card of `question` as FIELDS values, or None; one query.
-
-    On databases that lock rows the same query locks the learner, so two answers from one
-    learner (two tabs) are recorded one after the other and neither review is lost.
-    (SQLite needs no row lock: its IMMEDIATE transactions already hold the write lock.)
-    """
-    if not connection.features.has_select_for_update:
-        return (
-            ReviewCard.objects.filter(learner=learner, question=question)
-            .values_list(*FIELDS)
-            .first()
-        )
-    # Raw SQL: the ORM cannot lock only the learner's side of the outer join
-    # ("FOR UPDATE cannot be applied to the nullable side of an outer join").
-    learners, cards = Learner._meta.db_table, ReviewCard._meta.db_table
-    columns = ", ".join(f"c.{name}" for name in ("id", *FIELDS))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {columns} FROM {learners} l LEFT JOIN {cards} c"  # noqa: S608 - our names
-            f" ON c.learner_id = l.id AND c.question_id = %s WHERE l.id = %s FOR UPDATE OF l",
-            [question.pk, learner.pk],
-        )
-        row = cursor.fetchone()
-    return None if row is None or row[0] is None else row[1:]
 
 
 def save_card(learner: Learner, question: Question, course_id: int, card: Card) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,10 +21,11 @@ from courses.listing import course_list
 from courses.models import Course, Topic
 from courses.views import active_course
 from quizzes import clock, review
+from quizzes.answer_store import NotThisBrowser
 from quizzes.answers import check_answer, is_live, record_and_score, reveal_answer
 from quizzes.forms import AnswerForm
 from quizzes.grading import AnswerError
-from quizzes.learners import current_learner, learner_for_answer, order_seed
+from quizzes.learners import cookie_learner, current_learner, learner_for_answer, order_seed
 from quizzes.models import Attempt, Question, TopicProgress
 from quizzes.progress import (
     TopicStatus,
@@ -106,19 +109,32 @@ def submit(request: HttpRequest, found: content_cache.Answerable) -> Submitted:
         grade = check_answer(question, form.tokens)
     except AnswerError as error:
         return Submitted(error=_(str(error)), status=400 if is_live(question) else 410)
+    record = partial(
+        record_and_score,
+        question=question,
+        grade=grade,
+        nonce=form.cleaned_data["nonce"],
+        topic_question_ids=found.topic_question_ids,
+        now=clock.now(),
+    )
     try:
-        attempt, score = record_and_score(
-            learner_for_answer(request),
-            question,
-            grade,
-            form.cleaned_data["nonce"],
-            found.topic_question_ids,
-            now=clock.now(),
-        )
+        attempt, score = record_as_this_browser(request, record)
     except AnswerError as error:
         return Submitted(error=_(str(error)), status=409)
     picked = {c.pk for c in question.choices.all() if c.token in grade.picked}
     return Submitted(attempt=attempt, score=score, picked=picked)
+
+
+def record_as_this_browser(request: HttpRequest, record: Callable) -> tuple:
+    """`record(learner)` as the request's learner: the one the visitor cookie names, checked
+    by the answer's own locking read (no query of its own), else read or created first."""
+    learner = cookie_learner(request)
+    if learner is not None:
+        try:
+            return record(learner, verify_key=learner.visitor_key)
+        except NotThisBrowser:
+            pass  # gone, or an account's now: answer as whoever this browser is
+    return record(learner_for_answer(request))
 
 
 @require_POST

@@ -7,9 +7,11 @@ from datetime import UTC
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
-from quizzes.exports import neutralise
-from quizzes.models import Learner
+from quizzes.exports import Cells, neutralise
+from quizzes.models import Choice, Learner, Question
 from tests.factories import load, minimal_tree, topic_text
 from tests.quizzes.results_data import answer, build
 
@@ -112,3 +114,49 @@ def test_attempts_csv_sends_its_header_before_reading_any_attempt(
     assert first.decode().startswith("attempt,learner,username,")
     assert first.count(b"\n") == 1
     assert b"".join(pieces).count(b"\n") == 2
+
+
+MANY = """
+### Which two? A "quoted", tricky one
+<!-- id: many -->
+
+- [x] First, with a comma
+- [ ] Said "no"
+- [x] Last
+  line
+
+Why.
+"""
+
+
+@pytest.fixture
+def many(tmp_path):
+    """A question with several right choices, answered by picking them in reverse order."""
+    load(minimal_tree(tmp_path / "content", {"01-a.md": topic_text(questions=MANY)}))
+    question = Question.objects.get(key="many")
+    attempt = answer(Learner.objects.create(), "many", 'Said "no"', first=True)
+    attempt.choices.set(reversed(question.choices.filter(is_correct=True)))
+
+
+def test_attempts_csv_lists_several_picks_in_the_questions_order(staff_client, many):
+    """Picks are written in the order the question lists its choices, one cell."""
+    (row,) = read_csv(staff_client, "attempts-csv")
+    assert row["picked"] == "First, with a comma | Last"
+
+
+def test_attempts_csv_keeps_commas_and_quotes_inside_their_cell(staff_client, many):
+    """A spreadsheet reads back every cell as written, quotes and commas included."""
+    Choice.objects.filter(text="Last").update(text='Last, "really"\nso')
+    (row,) = read_csv(staff_client, "attempts-csv")
+    assert row["picked"] == 'First, with a comma | Last, "really"\nso'
+    assert (row["question"], row["first_try"], row["correct"]) == ("many", "1", "0")
+
+
+@given(st.lists(st.text(max_size=12), min_size=1, max_size=6))
+def test_a_cell_is_what_the_csv_module_writes_for_the_neutralised_text(texts):
+    """Cells made once per text join into the line csv.writer writes for those texts."""
+    buffer = io.StringIO()
+    # A leading number, as in every attempts line (a lone empty cell is written '""').
+    csv.writer(buffer).writerow([1, *(neutralise(text) for text in texts)])
+    cells = Cells()
+    assert ",".join(["1", *(cells(text) for text in texts)]) + "\r\n" == buffer.getvalue()

@@ -117,6 +117,17 @@ def test_learners_see_only_their_own_data(questions):
     )
 
 
+def test_an_old_visitor_cookie_cannot_answer_into_the_account_its_learner_joined(client, questions):
+    """A copy of the cookie kept from before the learner became an account's answers as a new
+    visitor: answering trusts the cookie's learner only once its row proves it this browser's."""
+    answer(client, questions[0])
+    Learner.objects.update(user=make_user(), visitor_key=None)  # as signing up does
+    answer(client, questions[1])
+    account, visitor = Learner.objects.order_by("pk")
+    assert list(account.attempts.values_list("question", flat=True)) == [questions[0].pk]
+    assert list(visitor.attempts.values_list("question", flat=True)) == [questions[1].pk]
+
+
 def test_legacy_session_cannot_point_at_an_account_learner(client, questions):
     """An old-style session id of a learner who has an account is ignored, not trusted."""
     user = make_user()
