@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Prefetch, prefetch_related_objects
 
-from courses.fragments import kept
+from courses.fragments import kept, rows
 from courses.models import Course, Topic
 from quizzes.models import Choice, Question
 
@@ -58,6 +58,7 @@ def topic_questions(topic: Topic) -> list[Question]:
                 Prefetch("choices", queryset=Choice.objects.active())
             )
         ),
+        rows,
     )
 
 
@@ -77,7 +78,8 @@ def answerable(question_id: int) -> Answerable | None:
     version = content_version()
     if version is None:
         return None
-    return kept(f"answerable:{version}:{question_id}", lambda: build_answerable(question_id))
+    key = f"answerable:{version}:{question_id}"
+    return kept(key, lambda: build_answerable(question_id), rows)
 
 
 def build_answerable(question_id: int) -> Answerable | None:

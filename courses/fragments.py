@@ -104,17 +104,20 @@ class ProcessLRU:
         return found
 
 
-# Whole pages and question lists (~25 KB a page): also shared between workers through the
-# cache, since building one costs a few queries and a full template render.
+# Whole pages (~40 KB each) and content rows (a topic's questions, a question as answering
+# needs it: a few KB): also shared between workers through the cache, since building one costs
+# queries and, for a page, a full template render. Apart, so that answers spread over many
+# topics never push the pages out.
 pages = ProcessLRU(256)
+rows = ProcessLRU(4096)
 # Small fragments (a score line, an answered question, a header link) are cheap to render
 # and many: kept in this process only, so they never evict pages from a bounded shared cache.
 pieces = ProcessLRU(4096)
 
 
-def kept(key: str, build: Callable[[], Any]) -> Any:
-    """The value for `key`: from this process, else the shared cache, else `build()` (None is
-    never kept: the caller's "not found")."""
+def kept(key: str, build: Callable[[], Any], keep: ProcessLRU = pages) -> Any:
+    """The value for `key`: from this process (`keep`), else the shared cache, else `build()`
+    (None is never kept: the caller's "not found")."""
 
     def shared() -> Any:
         found = cache.get(key)
@@ -124,4 +127,4 @@ def kept(key: str, build: Callable[[], Any]) -> Any:
                 cache.set(key, found, TIMEOUT)
         return found
 
-    return pages.get_or_render(key, shared)
+    return keep.get_or_render(key, shared)
