@@ -60,12 +60,14 @@ def attempt_rows(learner_id: int, question_ids: Sequence[int]) -> list[AttemptRo
 
 
 @cache
-def _due_sql(vendor: str) -> str:
+def _due_sql(vendor: str, *, first: bool = False) -> str:
+    """The learner's live cards due at a time: their count, or (`first`) the longest overdue
+    card's question with the count."""
     table, c = _names(ReviewCard)
-    return (
-        f"SELECT COUNT(*) FROM {table} WHERE {c['learner']} = %s "  # noqa: S608 - names from our models
-        f"AND {c['is_active']} AND {c['due']} <= %s"
-    )
+    due = f"FROM {table} WHERE {c['learner']} = %s AND {c['is_active']} AND {c['due']} <= %s"
+    if not first:
+        return f"SELECT COUNT(*) {due}"
+    return f"SELECT {c['question']}, COUNT(*) OVER () {due} ORDER BY {c['due']}, {c['id']} LIMIT 1"
 
 
 def due_count(learner_id: int, now: datetime) -> int:
@@ -73,19 +75,9 @@ def due_count(learner_id: int, now: datetime) -> int:
     return _due_cards(_due_sql(connection.vendor), learner_id, now)[0]
 
 
-@cache
-def _next_due_sql(vendor: str) -> str:
-    table, c = _names(ReviewCard)
-    return (
-        f"SELECT {c['question']}, COUNT(*) OVER () FROM {table} "  # noqa: S608 - names from our models
-        f"WHERE {c['learner']} = %s AND {c['is_active']} AND {c['due']} <= %s "
-        f"ORDER BY {c['due']}, {c['id']} LIMIT 1"
-    )
-
-
 def next_due(learner_id: int, now: datetime) -> tuple[int, int] | None:
     """The learner's longest-overdue live card's question and how many are due, or None."""
-    row = _due_cards(_next_due_sql(connection.vendor), learner_id, now)
+    row = _due_cards(_due_sql(connection.vendor, first=True), learner_id, now)
     return (row[0], row[1]) if row else None
 
 
