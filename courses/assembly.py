@@ -35,11 +35,12 @@ from courses.content_cache import content_version, find_topic, topic_questions
 from courses.fragments import Markers, fill, kept, render_split
 from courses.languages import use_course_language
 from courses.models import Topic
+from quizzes import clock
 from quizzes.context_processors import DueReviews
 from quizzes.learners import current_learner, order_seed
 from quizzes.models import Question
 from quizzes.progress import QuestionState, TopicStatus, question_state, read_status
-from quizzes.progress import topic_attempts as attempts_of
+from quizzes.progress import topic_attempts_and_due as attempts_and_due
 from quizzes.visitors import order_key
 
 
@@ -185,8 +186,15 @@ class TopicVisit(PageVisit):
 
     @cached_property
     def attempts(self):
-        """Each question's latest attempt and the topic's score (one query once answered)."""
-        return attempts_of(self.learner, self.shell.questions)
+        """Each question's latest attempt, the topic's score and the learner's due count, in
+        one query once they have answered (the header asks first: it shows the count)."""
+        return attempts_and_due(self.learner, self.shell.questions, clock.now())
+
+    @property
+    def reviews_html(self) -> str:
+        if self.learner is None or not self.shell.questions:
+            return super().reviews_html
+        return slot_html.review_link_html(self.attempts[2])
 
     @cached_property
     def score(self) -> TopicStatus:

@@ -30,33 +30,42 @@ def _names(model) -> tuple[str, dict[str, str]]:
 
 @cache
 def _attempts_sql(vendor: str, questions: int) -> str:
+    """The due count, then the attempts at the questions with their picks (a row with no
+    attempt when there are none, so the count always comes back)."""
     table, c = _names(Attempt)
-    through = Attempt.choices.through
-    picks, p = _names(through)
+    picks, p = _names(Attempt.choices.through)
     placeholders = ", ".join(["%s"] * questions)
     return (
-        f"SELECT a.{c['id']}, a.{c['question']}, a.{c['is_correct']}, a.{c['is_first']}, "  # noqa: S608 - names from our models
+        f"SELECT d.n, a.{c['id']}, a.{c['question']}, a.{c['is_correct']}, a.{c['is_first']}, "  # noqa: S608 - names from our models
         f"a.{c['created_at']}, a.{c['revealed_at']} IS NOT NULL, p.{p['choice']} "
-        f"FROM {table} a LEFT OUTER JOIN {picks} p ON p.{p['attempt']} = a.{c['id']} "
-        f"WHERE a.{c['learner']} = %s AND a.{c['question']} IN ({placeholders}) "
+        f"FROM ({_due_sql(vendor)}) d "
+        f"LEFT OUTER JOIN {table} a "
+        f"ON a.{c['learner']} = %s AND a.{c['question']} IN ({placeholders}) "
+        f"LEFT OUTER JOIN {picks} p ON p.{p['attempt']} = a.{c['id']} "
         f"ORDER BY a.{c['created_at']}, a.{c['id']}"
     )
 
 
-def attempt_rows(learner_id: int, question_ids: Sequence[int]) -> list[AttemptRow]:
+def attempt_rows(
+    learner_id: int, question_ids: Sequence[int], now: datetime
+) -> tuple[list[AttemptRow], int]:
     """The learner's attempts at these questions, oldest first, one row per pick:
-    (pk, question_id, is_correct, is_first, created_at, revealed, choice_id)."""
+    (pk, question_id, is_correct, is_first, created_at, revealed, choice_id); and how many of
+    their cards are due at `now` (the header's count), in the same round trip."""
     if not question_ids:
-        return []
+        return [], due_count(learner_id, now)
+    params = [learner_id, connection.ops.adapt_datetimefield_value(now), learner_id]
     with connection.cursor() as cursor:
         cursor.execute(
-            _attempts_sql(connection.vendor, len(question_ids)), [learner_id, *question_ids]
+            _attempts_sql(connection.vendor, len(question_ids)), [*params, *question_ids]
         )
         rows = cursor.fetchall()
+    due = rows[0][0] if rows else 0
     return [
         (pk, question, bool(right), bool(first), _aware(at), bool(revealed), choice)
-        for pk, question, right, first, at, revealed, choice in rows
-    ]
+        for _, pk, question, right, first, at, revealed, choice in rows
+        if pk is not None
+    ], due
 
 
 @cache
@@ -66,7 +75,7 @@ def _due_sql(vendor: str, *, first: bool = False) -> str:
     table, c = _names(ReviewCard)
     due = f"FROM {table} WHERE {c['learner']} = %s AND {c['is_active']} AND {c['due']} <= %s"
     if not first:
-        return f"SELECT COUNT(*) {due}"
+        return f"SELECT COUNT(*) AS n {due}"
     return f"SELECT {c['question']}, COUNT(*) OVER () {due} ORDER BY {c['due']}, {c['id']} LIMIT 1"
 
 

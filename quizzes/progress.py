@@ -18,6 +18,7 @@ from django.db.models import Count, Max, Q
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Topic
+from quizzes import clock
 from quizzes.grading import shuffle_choices
 from quizzes.models import Attempt, Choice, Learner, Question, TopicProgress
 from quizzes.page_queries import attempt_rows
@@ -265,12 +266,21 @@ def topic_attempts(
     learner: Learner | None, questions: Sequence[Question]
 ) -> tuple[dict[int, LatestAttempt], TopicStatus]:
     """Each question's latest attempt (with its picks) and the topic's score, in 1 query."""
+    latest, status, _ = topic_attempts_and_due(learner, questions, None)
+    return latest, status
+
+
+def topic_attempts_and_due(
+    learner: Learner | None, questions: Sequence[Question], now: datetime | None
+) -> tuple[dict[int, LatestAttempt], TopicStatus, int]:
+    """`topic_attempts`, and how many of the learner's cards are due at `now` (the header's
+    count), in the same one query."""
     if learner is None or not questions:
-        return {}, TopicStatus(total=len(questions))
+        return {}, TopicStatus(total=len(questions)), 0
     # Plain rows, attempts joined to their picks (one row per pick), in SQL written once:
     # building model instances, a prefetch or even the QuerySet cost more than the page's
     # whole template work (quizzes/page_queries.py).
-    rows = attempt_rows(learner.pk, [q.pk for q in questions])
+    rows, due = attempt_rows(learner.pk, [q.pk for q in questions], now or clock.now())
     latest: dict[int, tuple[int, bool, bool, set[int]]] = {}
     scored = []  # one (question_id, is_correct, is_first, created_at) per attempt
     for pk, question_id, is_correct, is_first, created_at, revealed, choice_id in rows:
@@ -281,10 +291,14 @@ def topic_attempts(
         if choice_id is not None:
             current[3].add(choice_id)
     status = score_from_rows([q.pk for q in questions], scored)
-    return {
-        question_id: LatestAttempt(is_correct, frozenset(picked), revealed)
-        for question_id, (_, is_correct, revealed, picked) in latest.items()
-    }, status
+    return (
+        {
+            question_id: LatestAttempt(is_correct, frozenset(picked), revealed)
+            for question_id, (_, is_correct, revealed, picked) in latest.items()
+        },
+        status,
+        due,
+    )
 
 
 def read_status(learner: Learner | None, topic: Topic) -> TopicStatus:

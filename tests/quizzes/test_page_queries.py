@@ -50,10 +50,25 @@ def test_attempt_rows_match_the_orm(seed_course):
     attempt(me, q2, [], correct=False, first=True, at=base + timedelta(seconds=2), revealed=base)
     attempt(other, q3, choices[q3.pk][:1], correct=True, first=True, at=base)
     ids = [q.pk for q in questions]
-    rows = page_queries.attempt_rows(me.pk, ids)
+    rows, _ = page_queries.attempt_rows(me.pk, ids, base)
     assert rows == orm_rows(me, ids)
     assert len(rows) == 4  # two picks, one pick, no pick
-    assert page_queries.attempt_rows(other.pk, ids[:2]) == []
+    assert page_queries.attempt_rows(other.pk, ids[:2], base) == ([], 0)
+
+
+def test_attempt_rows_bring_the_due_count_with_or_without_attempts(seed_course):
+    """The header's due count comes back in the same query, also when nothing was answered
+    on these questions."""
+    me = Learner.objects.create(seed=new_seed())
+    course = Course.objects.get()
+    now = course.updated_at
+    answered, due, later = list(Question.objects.filter(is_active=True).order_by("pk")[:3])
+    attempt(me, answered, [], correct=False, first=True, at=now)
+    for question, when in ((due, now - timedelta(days=1)), (later, now + timedelta(days=1))):
+        ReviewCard.objects.create(learner=me, question=question, course=course, state=2, due=when)
+    assert page_queries.attempt_rows(me.pk, [answered.pk], now)[1] == 1
+    assert page_queries.attempt_rows(me.pk, [later.pk], now) == ([], 1)
+    assert page_queries.attempt_rows(me.pk, [], now) == ([], 1)
 
 
 def test_due_count_matches_the_orm(seed_course):
