@@ -65,9 +65,8 @@ class Shell:
     pieces: list[str]
     questions: list[Question]
     forms: list[list[str]]  # each question's fresh form, split at its per-visitor values
-    offered: list[
-        slot_html.Offered
-    ]  # each question's active choices, as its fresh form shuffles them
+    # Each question's active choices, as its fresh form shuffles them.
+    offered: list[slot_html.Offered]
     body_html: str  # the body with its diagrams in their default state
     # The topic with its body, when it has diagrams: their state comes from the query string.
     diagram_topic: Topic | None = None
@@ -182,7 +181,7 @@ class TopicVisit(PageVisit):
     def slot(self, name: str, index: int) -> str:
         if name == "question":
             return self.question(index)
-        return getattr(self, f"{name}_html")
+        return super().slot(name, index)
 
     @cached_property
     def attempts(self):
