@@ -39,7 +39,13 @@ from quizzes import clock
 from quizzes.context_processors import DueReviews
 from quizzes.learners import current_learner, order_seed
 from quizzes.models import Question
-from quizzes.progress import QuestionState, TopicStatus, question_state, read_status
+from quizzes.progress import (
+    QuestionState,
+    TopicAttempts,
+    TopicStatus,
+    question_state,
+    read_status,
+)
 from quizzes.progress import topic_attempts_and_due as attempts_and_due
 from quizzes.visitors import order_key
 
@@ -184,7 +190,7 @@ class TopicVisit(PageVisit):
         return super().slot(name, index)
 
     @cached_property
-    def attempts(self):
+    def attempts(self) -> TopicAttempts:
         """Each question's latest attempt, the topic's score and the learner's due count, in
         one query once they have answered (the header asks first: it shows the count)."""
         return attempts_and_due(self.learner, self.shell.questions, clock.now())
@@ -193,13 +199,13 @@ class TopicVisit(PageVisit):
     def reviews_html(self) -> str:
         if self.learner is None or not self.shell.questions:
             return super().reviews_html
-        return slot_html.review_link_html(self.attempts[2])
+        return slot_html.review_link_html(self.attempts.due)
 
     @cached_property
     def score(self) -> TopicStatus:
         if not self.shell.questions:
             return read_status(self.learner, self.shell.topic)
-        return self.attempts[1]
+        return self.attempts.score
 
     @property
     def body_html(self) -> str:
@@ -224,19 +230,19 @@ class TopicVisit(PageVisit):
         question = self.shell.questions[index]
         if self.override is not None and self.override.question.pk == question.pk:
             return slot_html.render_question(self.override, self.csrf_html)
-        latest = self.attempts[0].get(question.pk)
+        latest = self.attempts.latest.get(question.pk)
         offered = self.shell.offered[index]
         order = offered.order(order_key(self.seed, question.pk))
         if latest is None or (self.query and self.request.GET.get("retry") == question.key):
             values = slot_html.fresh_form_values(offered, order, self.csrf_html)
             return fill(self.shell.forms[index], values)
-        answered = slot_html.answered_pieces(
+        return slot_html.answered_html(
             self.shell.version,
             [offered.pks[i] for i in order],
             latest,
             lambda: question_state(question, self.seed, latest),
+            self.csrf_html,
         )
-        return fill(answered, lambda *_: self.csrf_html)
 
 
 # -- building a shell ------------------------------------------------------------------------
@@ -247,8 +253,8 @@ def build_shell(version: str, course_slug: str, topic_slug: str) -> Shell | None
     if topic is None:
         return None
     questions = topic_questions(topic)
-    # The body is read once, here: the shell keeps it rendered, and keeps the rows it is
-    # rendered from only when diagrams need them.
+    # The body is read apart (the shell's topic is read without it): the shell keeps it
+    # rendered, and keeps the row it is rendered from only when diagrams need it.
     full = Topic.objects.select_related("chapter", "course").get(pk=topic.pk)
     with translation.override(topic.course.language):
         shell = Shell(

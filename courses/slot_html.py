@@ -31,21 +31,30 @@ def render_question(state: QuestionState, csrf: str) -> str:
     return render_to_string(f"{TOPIC_TEMPLATE}#question", {"state": state, "csrf_token": csrf})
 
 
-def answered_pieces(
-    version: str, shown: list[int], latest: LatestAttempt, state: Callable[[], QuestionState]
-) -> list[str]:
+def with_csrf(key: str, render: Callable[[str], str], csrf: str) -> str:
+    """A fragment whose one per-visitor value is a CSRF token (of a form in it): `render(token)`
+    is called once per `key` with a marker for the token, kept split at it, and filled with
+    this visitor's `csrf` on every view, so no visitor is ever served another's token."""
+    split = pieces.get_or_render(key, lambda: render_split(lambda mark: render(mark("csrf"))))
+    return fill(split, lambda *_: csrf)
+
+
+def answered_html(
+    version: str,
+    shown: list[int],
+    latest: LatestAttempt,
+    state: Callable[[], QuestionState],
+    csrf: str,
+) -> str:
     """An answered question's result, rendered from `state()` once per content version,
     choice order (`shown`: the choices' pks in this learner's order, which also names the
-    question), picks, outcome and whether the answer was asked for; split at its CSRF token
-    (of its "Show answer" form)."""
+    question), picks, outcome and whether the answer was asked for."""
     picked = "-".join(str(pk) for pk in sorted(latest.picked))
     key = (
         f"answered:{version}:{translation.get_language()}:{'-'.join(map(str, shown))}:"
         f"{picked}:{latest.is_correct:d}{latest.revealed:d}"
     )
-    return pieces.get_or_render(
-        key, lambda: render_split(lambda mark: render_question(state(), mark("csrf")))
-    )
+    return with_csrf(key, lambda token: render_question(state(), token), csrf)
 
 
 def score_html(score: TopicStatus) -> str:
@@ -76,11 +85,11 @@ def read_html(topic: Topic, score: TopicStatus, csrf: str) -> str:
     """ "Mark as read", or that it was (topics without questions)."""
     key = f"read:{translation.get_language()}:{topic.pk}:{bool(score.read_at)}"
 
-    def render(mark: Markers) -> str:
-        context = {"topic": topic, "score": score, "csrf_token": mark("csrf")}
+    def render(token: str) -> str:
+        context = {"topic": topic, "score": score, "csrf_token": token}
         return render_to_string(f"{TOPIC_TEMPLATE}#read-status", context)
 
-    return fill(pieces.get_or_render(key, lambda: render_split(render)), lambda *_: csrf)
+    return with_csrf(key, render, csrf)
 
 
 def review_link_html(count: int) -> str:
@@ -99,11 +108,11 @@ def account_html(request: HttpRequest, csrf: str) -> str:
     who = f"user:{user.get_username()}" if user.is_authenticated else request.get_full_path()
     key = f"account:{translation.get_language()}:{who}"
 
-    def render(mark: Markers) -> str:
-        context = {"user": user, "request": request, "csrf_token": mark("csrf")}
+    def render(token: str) -> str:
+        context = {"user": user, "request": request, "csrf_token": token}
         return render_to_string("base.html#account", context)
 
-    return fill(pieces.get_or_render(key, lambda: render_split(render)), lambda *_: csrf)
+    return with_csrf(key, render, csrf)
 
 
 def messages_html(request: HttpRequest) -> str:

@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from django.db.models import Count, Max, Q
 from django.utils.translation import gettext_lazy as _
@@ -193,7 +194,6 @@ class QuestionState:
     picked: set[int] = field(default_factory=set)
     nonce: str = ""
     error: str = ""
-    prerendered: str = ""  # the whole form, when the page assembled it from cached pieces
     revealed: bool = False  # the learner asked for the answer after their latest attempt
     # The page shows the answer after any graded try (the review page, as a flashcard's back).
     answer_follows: bool = False
@@ -262,21 +262,30 @@ class LatestAttempt:
     revealed: bool = False  # "Show answer" was asked after it
 
 
+class TopicAttempts(NamedTuple):
+    """What a learner's topic page reads: each question's latest attempt, the topic's score,
+    and how many of their review cards are due (the header's count)."""
+
+    latest: dict[int, LatestAttempt]
+    score: TopicStatus
+    due: int
+
+
 def topic_attempts(
     learner: Learner | None, questions: Sequence[Question]
 ) -> tuple[dict[int, LatestAttempt], TopicStatus]:
     """Each question's latest attempt (with its picks) and the topic's score, in 1 query."""
-    latest, status, _ = topic_attempts_and_due(learner, questions, None)
-    return latest, status
+    found = topic_attempts_and_due(learner, questions, None)
+    return found.latest, found.score
 
 
 def topic_attempts_and_due(
     learner: Learner | None, questions: Sequence[Question], now: datetime | None
-) -> tuple[dict[int, LatestAttempt], TopicStatus, int]:
-    """`topic_attempts`, and how many of the learner's cards are due at `now` (the header's
-    count), in the same one query."""
+) -> TopicAttempts:
+    """`topic_attempts`, and how many of the learner's cards are due at `now` (or the clock's
+    now), in the same one query."""
     if learner is None or not questions:
-        return {}, TopicStatus(total=len(questions)), 0
+        return TopicAttempts({}, TopicStatus(total=len(questions)), 0)
     # Plain rows, attempts joined to their picks (one row per pick), in SQL written once:
     # building model instances, a prefetch or even the QuerySet cost more than the page's
     # whole template work (quizzes/page_queries.py).
@@ -291,7 +300,7 @@ def topic_attempts_and_due(
         if choice_id is not None:
             current[3].add(choice_id)
     status = score_from_rows([q.pk for q in questions], scored)
-    return (
+    return TopicAttempts(
         {
             question_id: LatestAttempt(is_correct, frozenset(picked), revealed)
             for question_id, (_, is_correct, revealed, picked) in latest.items()
