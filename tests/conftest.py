@@ -27,8 +27,21 @@ def _compiled_catalogs():
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache (the topic page caches content pieces)."""
+    """Each test starts with empty caches: the shared one and this process's kept pages,
+    content rows, fragments and search answers (courses/fragments.py)."""
+    from courses import fragments, search_pages
+
     cache.clear()
+    for kept in (fragments.pages, fragments.rows, fragments.pieces, search_pages.answers):
+        kept.entries.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test ends in the default language: a view that spoke a course's language (German)
+    must not leave it active for the next test's plain function calls."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
