@@ -133,9 +133,11 @@ class PageVisit:
     own slots are its subclass's `<name>_html` attributes or its `slot`.
     """
 
-    def __init__(self, request: HttpRequest) -> None:
+    def __init__(self, request: HttpRequest, back: str | None = None) -> None:
         self.request = request
         self.learner = current_learner(request)
+        # Where the log-in and sign-up links come back to: this page.
+        self.back = request.get_full_path() if back is None else back
 
     def slot(self, name: str, index: int) -> str:
         return getattr(self, f"{name}_html")
@@ -151,7 +153,7 @@ class PageVisit:
 
     @property
     def account_html(self) -> str:
-        return slot_html.account_html(self.request, self.csrf_html)
+        return slot_html.account_html(self.request, self.csrf_html, self.back)
 
     @property
     def messages_html(self) -> str:

@@ -5,9 +5,9 @@ the interface language and the query (as cleaned: other parameters and spelling 
 the same query share an answer). Each answer is rendered once and kept in this process under
 a key that carries the content version (as topic pages are, courses/assembly.py): after a
 load the version changes and old answers are never read again. Instant results (the htmx
-fragment) are kept whole; a whole page is kept for visitors without an account with a marker
-for its CSRF token, filled in per request (as courses/assembly.py does). Pages of
-signed-in users show their name: rendered each time.
+fragment) are kept whole; a whole page is kept with markers in the header's slots (CSRF
+token, account links, messages, due reviews) and filled per request for whoever asks, signed
+in or not, by courses/assembly.py's `PageVisit`.
 
 The active courses are kept per content version too, so a search not kept costs no query for
 its course. With SEARCH_KEEP_ANSWERS off (bench only) an answer is built exactly as a kept one
@@ -25,14 +25,11 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
-from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.html import escape
 
+from courses.assembly import PageVisit, frame_markers
 from courses.content_cache import content_version
 from courses.fragments import Markers, ProcessLRU, fill, render_split
 from courses.models import Course
@@ -63,8 +60,6 @@ def respond(
     popup = bool(request.htmx)
     version = content_version()
     courses = active_courses(version)
-    if not popup and request.user.is_authenticated:
-        return render(request, TEMPLATE, build(courses))
     # A course's pages speak its language, fixed by the slug; every-course pages the browser's.
     language = translation.get_language() if scope == "all" else ""
     query = clean(request.GET.get("q", ""))
@@ -82,8 +77,11 @@ def respond(
     request.LANGUAGE_CODE = answer.language
     if popup:
         return HttpResponse(answer.pieces[0])
-    csrf = escape(get_token(request))
-    return HttpResponse(fill(answer.pieces, lambda name, index: csrf))
+    # The header's own slots (CSRF token, account links, messages, due reviews) are filled
+    # for this visitor as on topic pages, so one kept page serves everyone.
+    # Log-in links come back to the page's plain address: the query alone, cleaned.
+    back = f"{request.path}?{urlencode({'q': query})}" if query else request.path
+    return HttpResponse(fill(answer.pieces, PageVisit(request, back).slot))
 
 
 def active_courses(version: str | None) -> list[Course]:
@@ -103,15 +101,8 @@ def make(request: HttpRequest, query: str, build: Callable[[], dict], popup: boo
     if popup:
         html = render_to_string(f"{TEMPLATE}#popup", context)
         return Answer(translation.get_language(), [html])
-    # The page as any visitor without an account gets it at its plain address (the log-in
-    # link's `next` shows it): the query alone, cleaned, whatever else the URL carried.
-    plain = HttpRequest()
-    plain.path = plain.path_info = request.path
-    plain.META["QUERY_STRING"] = urlencode({"q": query}) if query else ""
 
     def page(mark: Markers) -> str:
-        # What the context processors give a visitor without an account, the token marked.
-        own = {"request": plain, "user": AnonymousUser(), "csrf_token": mark("csrf")}
-        return render_to_string(TEMPLATE, {**context, **own})
+        return render_to_string(TEMPLATE, {**context, **frame_markers(mark)})
 
     return Answer(translation.get_language(), render_split(page))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from django.contrib.messages import get_messages
 from django.http import HttpRequest
@@ -31,12 +32,13 @@ def render_question(state: QuestionState, csrf: str) -> str:
     return render_to_string(f"{TOPIC_TEMPLATE}#question", {"state": state, "csrf_token": csrf})
 
 
-def with_csrf(key: str, render: Callable[[str], str], csrf: str) -> str:
-    """A fragment whose one per-visitor value is a CSRF token (of a form in it): `render(token)`
-    is called once per `key` with a marker for the token, kept split at it, and filled with
-    this visitor's `csrf` on every view, so no visitor is ever served another's token."""
-    split = pieces.get_or_render(key, lambda: render_split(lambda mark: render(mark("csrf"))))
-    return fill(split, lambda *_: csrf)
+def kept_fragment(key: str, render: Callable[[Markers], str], values: dict[str, str]) -> str:
+    """A fragment rendered once per `key` by `render(mark)` with markers where per-visitor
+    values go (a form's CSRF token, a log-in link's way back), kept split at them and filled
+    from `values` (by marker name) on every view: no visitor is served another's values, and
+    nothing a client sends becomes a key."""
+    split = pieces.get_or_render(key, lambda: render_split(render))
+    return fill(split, lambda name, _: values[name])
 
 
 def answered_html(
@@ -54,7 +56,7 @@ def answered_html(
         f"answered:{version}:{translation.get_language()}:{'-'.join(map(str, shown))}:"
         f"{picked}:{latest.is_correct:d}{latest.revealed:d}"
     )
-    return with_csrf(key, lambda token: render_question(state(), token), csrf)
+    return kept_fragment(key, lambda mark: render_question(state(), mark("csrf")), {"csrf": csrf})
 
 
 def score_html(score: TopicStatus) -> str:
@@ -85,11 +87,11 @@ def read_html(topic: Topic, score: TopicStatus, csrf: str) -> str:
     """ "Mark as read", or that it was (topics without questions)."""
     key = f"read:{translation.get_language()}:{topic.pk}:{bool(score.read_at)}"
 
-    def render(token: str) -> str:
-        context = {"topic": topic, "score": score, "csrf_token": token}
+    def render(mark: Markers) -> str:
+        context = {"topic": topic, "score": score, "csrf_token": mark("csrf")}
         return render_to_string(f"{TOPIC_TEMPLATE}#read-status", context)
 
-    return with_csrf(key, render, csrf)
+    return kept_fragment(key, render, {"csrf": csrf})
 
 
 def review_link_html(count: int) -> str:
@@ -100,19 +102,30 @@ def review_link_html(count: int) -> str:
     )
 
 
-def account_html(request: HttpRequest, csrf: str) -> str:
+@dataclass(frozen=True)
+class _Back:
+    """Stands in for the request in the account links: its path is a marker."""
+
+    path: str
+
+    def get_full_path(self) -> str:
+        return self.path
+
+
+def account_html(request: HttpRequest, csrf: str, back: str) -> str:
     """The header's account links: the user's name and "Log out", or "Log in" and "Sign up"
-    coming back to this page; rendered once per language and user or page."""
+    coming back to `back` (this page's address); rendered once per language and user."""
     user = request.user
-    # Visitors' links come back to this page; a user's name is the same on every page.
-    who = f"user:{user.get_username()}" if user.is_authenticated else request.get_full_path()
+    who = f"user:{user.get_username()}" if user.is_authenticated else "visitor"
     key = f"account:{translation.get_language()}:{who}"
 
-    def render(token: str) -> str:
-        context = {"user": user, "request": request, "csrf_token": token}
+    def render(mark: Markers) -> str:
+        context = {"user": user, "request": _Back(mark("back")), "csrf_token": mark("csrf")}
         return render_to_string("base.html#account", context)
 
-    return with_csrf(key, render, csrf)
+    # As the template's `urlencode` filter writes it (markers pass through it unchanged).
+    back_html = escape(quote(back, safe="/"))
+    return kept_fragment(key, render, {"csrf": csrf, "back": back_html})
 
 
 def messages_html(request: HttpRequest) -> str:

@@ -291,3 +291,15 @@ def test_a_cached_answered_result_depends_on_whether_the_answer_was_asked_for(se
     hidden, shown = rendered(False), rendered(True)
     assert question.explanation_html not in hidden
     assert question.explanation_html in shown
+
+
+def test_junk_in_the_query_string_keeps_no_fragment_of_its_own(client, seed_course):
+    """Visitors' log-in links come back to the page they are on, query included, yet no
+    address a client makes up is kept: a stream of junk URLs cannot evict learners' pieces."""
+    fragments.pieces.entries.clear()  # so that a full LRU cannot hide a new entry
+    client.get(SEED_URL)
+    kept = len(fragments.pieces.entries)
+    for n in range(5):
+        html = client.get(f"{SEED_URL}?utm={n}").content.decode()
+        assert f'href="/accounts/login/?next={SEED_URL}%3Futm%3D{n}"' in html
+    assert len(fragments.pieces.entries) == kept

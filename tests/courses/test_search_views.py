@@ -213,3 +213,30 @@ def test_a_signed_in_user_sees_their_name_on_the_results_page(shipped, django_us
     html = client.get("/containers/search/?q=musl").content.decode()
     assert "<span>ada</span>" in html
     assert "3 results for “musl”." in html
+
+
+def test_a_kept_results_page_shows_each_visitors_own_header(shipped, clock):
+    """One kept page, three visitors: a learner with a due review sees their count, a
+    signed-in user their name, a newcomer neither."""
+    from django.contrib.auth import get_user_model
+
+    from quizzes.models import Question
+    from tests.factories import answer
+
+    url = "/containers/search/?q=musl"
+    newcomer = page(url)  # keeps the answer
+    learner = Client()
+    answer(learner, Question.objects.get(key="alpine-musl"), correct=False)
+    clock.move(hours=1)
+    user = Client()
+    user.force_login(get_user_model().objects.create_user("grace", password="x" * 12))
+    due = learner.get(url).content.decode()
+    signed_in = user.get(url).content.decode()
+    assert '<span class="badge">1<' in due
+    assert "<span>grace</span>" in signed_in
+    assert "Log out" in signed_in
+    assert "badge" not in newcomer
+    assert "grace" not in newcomer
+    assert "Log in" in newcomer
+    assert "grace" not in due
+    assert "Log in" in due
