@@ -97,11 +97,14 @@ class ProcessLRU:
         found = render()
         if found is None:
             return None
+        self.put({key: found})
+        return found
+
+    def put(self, values: dict[str, Any]) -> None:
         with self.lock:
-            self.entries[key] = found
+            self.entries.update(values)
             while len(self.entries) > self.size:
                 self.entries.popitem(last=False)
-        return found
 
 
 # Whole pages (~40 KB each) and content rows (a topic's questions, a question as answering
@@ -128,3 +131,10 @@ def kept(key: str, build: Callable[[], Any], keep: ProcessLRU = pages) -> Any:
         return found
 
     return keep.get_or_render(key, shared)
+
+
+def keep_too(values: dict[str, Any], keep: ProcessLRU) -> None:
+    """Keep values built alongside the one asked for (in this process and the shared cache)."""
+    if values:
+        keep.put(values)
+        cache.set_many(values, TIMEOUT)
