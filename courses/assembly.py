@@ -23,13 +23,13 @@ from functools import cached_property
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from config.csrf_tokens import get_token
 from courses import slot_html
 from courses.content_cache import content_version, find_topic, topic_questions
 from courses.fragments import Markers, fill, kept, render_split
