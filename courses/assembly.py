@@ -31,7 +31,7 @@ from django.utils.safestring import mark_safe
 
 from config.csrf_tokens import get_token
 from courses import slot_html
-from courses.content_cache import content_version, find_topic, topic_questions
+from courses.content_cache import find_topic, seen_content_version, topic_questions
 from courses.fragments import Markers, fill, kept, render_split
 from courses.languages import use_course_language
 from courses.models import Topic
@@ -114,7 +114,7 @@ def respond(
 
 def shell_for(course_slug: str, topic_slug: str) -> Shell | None:
     """The topic's shell for the current content, kept; None if there is no such topic."""
-    version = content_version()
+    version = seen_content_version()
     if version is None:
         return None
     return kept(

@@ -30,7 +30,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from courses.assembly import PageVisit, frame_markers
-from courses.content_cache import content_version
+from courses.content_cache import seen_content_version
 from courses.fragments import Markers, ProcessLRU, fill, render_split
 from courses.models import Course
 from courses.search_query import clean
@@ -58,7 +58,7 @@ def respond(
     ("course:<slug>" or "all"). An answer that is not kept is built as a kept one is.
     """
     popup = bool(request.htmx)
-    version = content_version()
+    version = seen_content_version()
     courses = active_courses(version)
     # A course's pages speak its language, fixed by the slug; every-course pages the browser's.
     language = translation.get_language() if scope == "all" else ""

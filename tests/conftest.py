@@ -28,10 +28,11 @@ def _compiled_catalogs():
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with empty caches: the shared one and this process's kept pages,
-    content rows, fragments and search answers (courses/fragments.py)."""
-    from courses import fragments, search_pages
+    content rows, fragments, search answers (courses/fragments.py) and content version."""
+    from courses import content_cache, fragments, search_pages
 
     cache.clear()
+    content_cache.forget_seen_version()
     for kept in (fragments.pages, fragments.rows, fragments.pieces, search_pages.answers):
         kept.entries.clear()
 

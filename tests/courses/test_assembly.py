@@ -14,14 +14,24 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from courses import fragments, slot_html
+from courses import content_cache, fragments, slot_html
 from courses.content_cache import topic_questions
-from courses.models import Topic
+from courses.models import Course, Topic
 from quizzes.learners import current_learner, order_seed
-from quizzes.models import Question
+from quizzes.models import Attempt, Question
 from quizzes.progress import LatestAttempt, question_state, read_status, topic_attempts
-from tests.factories import answer, copy_fixture, load, minimal_tree, topic_text, write
+from tests.factories import (
+    answer,
+    copy_fixture,
+    load,
+    minimal_tree,
+    question_form,
+    tokens,
+    topic_text,
+    write,
+)
 
 pytestmark = pytest.mark.django_db
 SEED_URL = "/containers/images/base-images/"
@@ -210,13 +220,49 @@ def test_diagram_state_from_the_query_string_is_not_cached(client, seed_course):
     )
 
 
-def test_warm_topic_page_costs_one_query(client, tmp_path, django_assert_num_queries):
-    """Once cached, an anonymous topic page reads only the topic row."""
+def test_warm_topic_page_costs_no_query(client, tmp_path, django_assert_num_queries):
+    """Once kept, an anonymous topic page reads nothing: the content version this process
+    read less than a second ago still holds (the next view after that reads it again)."""
     load(copy_fixture(tmp_path))
     url = reverse("courses:topic", args=["fixture", "basics", "hello"])
     client.get(url)
+    with django_assert_num_queries(0):
+        client.get(url)
+    content_cache.forget_seen_version()
     with django_assert_num_queries(1):
         client.get(url)
+
+
+def test_a_load_in_another_process_shows_within_a_second(client, seed_course, monkeypatch):
+    """Content changed by a load elsewhere (here: rows changed without this process's load)
+    shows on pages once the version read is a second old, not before."""
+    clock = [1000.0]
+    monkeypatch.setattr(content_cache.time, "monotonic", lambda: clock[0])
+    assert "Base Images" in client.get(SEED_URL).content.decode()
+    Topic.objects.filter(slug="base-images").update(title="Picking a base")
+    Course.objects.update(updated_at=timezone.now())  # every load saves its courses
+    clock[0] += 0.5
+    assert "Picking a base" not in client.get(SEED_URL).content.decode()
+    clock[0] += 0.6
+    assert "Picking a base" in client.get(SEED_URL).content.decode()
+
+
+def test_answers_read_the_current_content_even_within_that_second(client, seed_course):
+    """A question retired by a load elsewhere is refused at once, though the page that
+    offered it may still show for up to a second."""
+    question = Question.objects.get(key="alpine-musl")
+    page = client.get(SEED_URL).content.decode()
+    nonce, _ = question_form(page, question)
+    Question.objects.filter(pk=question.pk).update(is_active=False)
+    # What the load saves besides: the question's topic, and every course.
+    Topic.objects.filter(pk=question.topic_id).update(updated_at=timezone.now())
+    Course.objects.update(updated_at=timezone.now())
+    assert client.get(SEED_URL).status_code == 200  # the kept page, for now
+    data = {"nonce": nonce, "version": question.form_version}
+    data["choice"] = tokens(question, correct=True)
+    response = client.post(f"/quiz/answer/{question.pk}/", data, headers={"HX-Request": "true"})
+    assert response.status_code == 410
+    assert not Attempt.objects.exists()
 
 
 def test_answered_result_changes_with_the_next_answer(client, seed_course):
