@@ -148,12 +148,17 @@ class PageVisit:
         return order_seed(self.request)
 
     @cached_property
+    def language(self) -> str:
+        """The interface language, as the view activated it before filling the page."""
+        return translation.get_language()
+
+    @cached_property
     def csrf_html(self) -> str:
         return escape(get_token(self.request))
 
     @property
     def account_html(self) -> str:
-        return slot_html.account_html(self.request, self.csrf_html, self.back)
+        return slot_html.account_html(self.language, self.request, self.csrf_html, self.back)
 
     @property
     def messages_html(self) -> str:
@@ -161,7 +166,7 @@ class PageVisit:
 
     @property
     def reviews_html(self) -> str:
-        return slot_html.review_link_html(DueReviews(self.request).count)
+        return slot_html.review_link_html(self.language, DueReviews(self.request).count)
 
 
 def frame_markers(mark: Markers) -> dict:
@@ -201,7 +206,7 @@ class TopicVisit(PageVisit):
     def reviews_html(self) -> str:
         if self.learner is None or not self.shell.questions:
             return super().reviews_html
-        return slot_html.review_link_html(self.attempts.due)
+        return slot_html.review_link_html(self.language, self.attempts.due)
 
     @cached_property
     def score(self) -> TopicStatus:
@@ -217,16 +222,18 @@ class TopicVisit(PageVisit):
 
     @property
     def score_html(self) -> str:
-        return slot_html.score_html(self.score)
+        return slot_html.score_html(self.language, self.score)
 
     @property
     def summary_html(self) -> str:
         shell = self.shell
-        return slot_html.summary_html(shell.version, shell.topic, shell.questions, self.score)
+        return slot_html.summary_html(
+            self.language, shell.version, shell.topic, shell.questions, self.score
+        )
 
     @property
     def read_html(self) -> str:
-        return slot_html.read_html(self.shell.topic, self.score, self.csrf_html)
+        return slot_html.read_html(self.language, self.shell.topic, self.score, self.csrf_html)
 
     def question(self, index: int) -> str:
         question = self.shell.questions[index]
@@ -239,6 +246,7 @@ class TopicVisit(PageVisit):
             values = slot_html.fresh_form_values(offered, order, self.csrf_html)
             return fill(self.shell.forms[index], values)
         return slot_html.answered_html(
+            self.language,
             self.shell.version,
             [offered.pks[i] for i in order],
             latest,

@@ -1,5 +1,7 @@
 """What fills a page's slots (courses/assembly.py): small fragments, each rendered once per
 the few values it shows and kept in this process, and the fresh question form.
+Each takes the page's interface language (read once per view: reading it costs more than a
+kept fragment's lookup).
 
 A fragment that holds a per-visitor value (the CSRF token of a form in it) is kept split at
 it and filled per view. Keys carry the interface language and, where content shows, the
@@ -16,7 +18,6 @@ from urllib.parse import quote
 from django.contrib.messages import get_messages
 from django.http import HttpRequest
 from django.template.loader import render_to_string
-from django.utils import translation
 from django.utils.html import escape
 
 from courses.fragments import Markers, fill, pieces, render_split
@@ -42,6 +43,7 @@ def kept_fragment(key: str, render: Callable[[Markers], str], values: dict[str, 
 
 
 def answered_html(
+    language: str,
     version: str,
     shown: list[int],
     latest: LatestAttempt,
@@ -53,16 +55,16 @@ def answered_html(
     question), picks, outcome and whether the answer was asked for."""
     picked = "-".join(str(pk) for pk in sorted(latest.picked))
     key = (
-        f"answered:{version}:{translation.get_language()}:{'-'.join(map(str, shown))}:"
+        f"answered:{version}:{language}:{'-'.join(map(str, shown))}:"
         f"{picked}:{latest.is_correct:d}{latest.revealed:d}"
     )
     return kept_fragment(key, lambda mark: render_question(state(), mark("csrf")), {"csrf": csrf})
 
 
-def score_html(score: TopicStatus) -> str:
+def score_html(language: str, score: TopicStatus) -> str:
     """The score line, rendered once per distinct score (it shows nothing else)."""
     key = (
-        f"score:{translation.get_language()}:{score.total}:{score.answered}:{score.solved}:"
+        f"score:{language}:{score.total}:{score.answered}:{score.solved}:"
         f"{score.first_right}:{score.status}"
     )
     return pieces.get_or_render(
@@ -70,11 +72,13 @@ def score_html(score: TopicStatus) -> str:
     )
 
 
-def summary_html(version: str, topic: Topic, questions: list[Question], score: TopicStatus) -> str:
+def summary_html(
+    language: str, version: str, topic: Topic, questions: list[Question], score: TopicStatus
+) -> str:
     """The end-of-topic summary: the score, and which questions are still to answer right."""
     ids = ("-".join(map(str, sorted(ids))) for ids in (score.solved_ids, score.answered_ids))
     key = (
-        f"summary:{version}:{topic.pk}:{translation.get_language()}:{score.total}:"
+        f"summary:{version}:{topic.pk}:{language}:{score.total}:"
         f"{score.first_right}:{score.status}:{bool(score.read_at)}:{':'.join(ids)}"
     )
     context = {"score": score, "questions": questions, "topic": topic}
@@ -83,9 +87,9 @@ def summary_html(version: str, topic: Topic, questions: list[Question], score: T
     )
 
 
-def read_html(topic: Topic, score: TopicStatus, csrf: str) -> str:
+def read_html(language: str, topic: Topic, score: TopicStatus, csrf: str) -> str:
     """ "Mark as read", or that it was (topics without questions)."""
-    key = f"read:{translation.get_language()}:{topic.pk}:{bool(score.read_at)}"
+    key = f"read:{language}:{topic.pk}:{bool(score.read_at)}"
 
     def render(mark: Markers) -> str:
         context = {"topic": topic, "score": score, "csrf_token": mark("csrf")}
@@ -94,9 +98,9 @@ def read_html(topic: Topic, score: TopicStatus, csrf: str) -> str:
     return kept_fragment(key, render, {"csrf": csrf})
 
 
-def review_link_html(count: int) -> str:
+def review_link_html(language: str, count: int) -> str:
     """The header's review link with the due count, rendered once per language and count."""
-    key = f"reviews:{translation.get_language()}:{count}"
+    key = f"reviews:{language}:{count}"
     return pieces.get_or_render(
         key, lambda: render_to_string("base.html#review-link", {"reviews": {"count": count}})
     )
@@ -112,12 +116,12 @@ class _Back:
         return self.path
 
 
-def account_html(request: HttpRequest, csrf: str, back: str) -> str:
+def account_html(language: str, request: HttpRequest, csrf: str, back: str) -> str:
     """The header's account links: the user's name and "Log out", or "Log in" and "Sign up"
     coming back to `back` (this page's address); rendered once per language and user."""
     user = request.user
     who = f"user:{user.get_username()}" if user.is_authenticated else "visitor"
-    key = f"account:{translation.get_language()}:{who}"
+    key = f"account:{language}:{who}"
 
     def render(mark: Markers) -> str:
         context = {"user": user, "request": _Back(mark("back")), "csrf_token": mark("csrf")}

@@ -13,7 +13,6 @@ from functools import cached_property
 
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
-from django.utils import translation
 
 from courses import slot_html
 from courses.assembly import PageVisit, frame_markers
@@ -63,7 +62,7 @@ class ReviewVisit(PageVisit):
 
     @property
     def due_html(self) -> str:
-        key = f"review-due:{translation.get_language()}:{self.due}"
+        key = f"review-due:{self.language}:{self.due}"
         return pieces.get_or_render(
             key, lambda: render_to_string(f"{REVIEW_PAGE}#due-line", {"due": self.due})
         )

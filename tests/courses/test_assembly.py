@@ -332,7 +332,7 @@ def test_a_cached_answered_result_depends_on_whether_the_answer_was_asked_for(se
         attempt = LatestAttempt(False, frozenset({wrong.pk}), revealed=revealed)
         state = question_state(question, seed, attempt)
         shown = [c.pk for c in state.choices]
-        return slot_html.answered_html("v1", shown, attempt, lambda: state, "token")
+        return slot_html.answered_html("en", "v1", shown, attempt, lambda: state, "token")
 
     hidden, shown = rendered(False), rendered(True)
     assert question.explanation_html not in hidden
