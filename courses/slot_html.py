@@ -22,7 +22,7 @@ from django.utils.html import escape
 
 from courses.fragments import Markers, fill, pieces, render_split
 from courses.models import Topic
-from quizzes.grading import shuffle_choices
+from quizzes.grading import choice_order, movable_places
 from quizzes.models import Question
 from quizzes.progress import LatestAttempt, QuestionState, TopicStatus
 
@@ -147,25 +147,26 @@ class Offered:
     """A question's active choices as plain lists: a page view shuffles them, no more."""
 
     pks: list[int]
-    tokens: list[str]
     tokens_html: list[str]  # escaped once, here
     texts: list[str]
-    pinned: list[bool]
+    ids: list[bytes]  # what the order is keyed on: the tokens, encoded once
+    movable: list[int]  # the places of the choices that are not pinned
 
     @classmethod
     def of(cls, question: Question) -> Offered:
         active = [c for c in question.choices.all() if c.is_active]
         return cls(
             [c.pk for c in active],
-            [c.token for c in active],
             [escape(c.token) for c in active],
             [c.text_html for c in active],
-            [c.pinned for c in active],
+            [c.token.encode() for c in active],
+            movable_places([c.pinned for c in active]),
         )
 
     def order(self, key: bytes) -> list[int]:
-        """The choices' indices in the order the secret `key` gives them (one learner's)."""
-        return shuffle_choices(range(len(self.tokens)), self.pinned, self.tokens, key)
+        """The choices' indices in the order the secret `key` gives them (one learner's):
+        `shuffle_choices`'s order."""
+        return choice_order(self.movable, self.ids, key)
 
 
 def fresh_form_values(offered: Offered, order: list[int], csrf: str) -> Callable[[str, int], str]:

@@ -82,11 +82,20 @@ def shuffle_choices(
     """
     if not len(choices) == len(pinned) == len(ids):
         raise ValueError("choices, pinned and ids differ in length")
-    movable = [n for n, pin in enumerate(pinned) if not pin]
-    ranked = sorted(
-        movable, key=lambda n: hashlib.blake2b(ids[n].encode(), key=key, digest_size=16).digest()
-    )
-    order = list(choices)
-    for place, n in zip(movable, ranked, strict=True):
-        order[place] = choices[n]
+    order = choice_order(movable_places(pinned), [i.encode() for i in ids], key)
+    return [choices[n] for n in order]
+
+
+def movable_places(pinned: Sequence[bool]) -> list[int]:
+    """Where the choices that are not pinned stand, in authored order."""
+    return [n for n, pin in enumerate(pinned) if not pin]
+
+
+def choice_order(movable: Sequence[int], ids: Sequence[bytes], key: bytes) -> list[int]:
+    """`shuffle_choices` as indices, for callers that keep `movable_places` and the encoded
+    ids (a page view orders seven questions with the same few choices)."""
+    ranks = {n: hashlib.blake2b(ids[n], key=key, digest_size=16).digest() for n in movable}
+    order = list(range(len(ids)))
+    for place, n in zip(movable, sorted(movable, key=ranks.__getitem__), strict=True):
+        order[place] = n
     return order

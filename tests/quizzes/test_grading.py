@@ -61,3 +61,13 @@ def test_adding_a_choice_keeps_the_others_in_order():
     before = order("abcd", [False] * 4, "k")
     after = order("abcde", [False] * 5, "k")
     assert [c for c in after if c != "e"] == before
+
+
+def test_orders_already_shown_to_learners_never_change():
+    """Learners keep the order they saw: these were computed before choice_order existed."""
+    ids = [f"tok-{c}" for c in "abcdef"]
+    pinned = [False, False, True, False, False, False]
+    assert shuffle_choices(list("abcdef"), pinned, ids, b"k" * 32) == list("fbcade")
+    assert shuffle_choices(
+        list("abcd"), [False] * 4, ["t1", "t2", "t3", "t4"], bytes(range(32))
+    ) == list("dbca")
