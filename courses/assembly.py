@@ -8,7 +8,8 @@ rendered once per topic and content version with a marker in each slot (courses/
 and every view — an anonymous first visit, a learner with answers, a signed-in user, a form
 sent back with an error — fills the markers in for its visitor:
 
-    topic_page → shell_for (kept) → TopicVisit(request, shell) → fill(shell.pieces, visit.slot)
+    topic_page → shell_for (kept) → TopicVisit(request, shell)
+               → fill_bytes(shell.pieces, visit.slot)
 
 What a slot shows that depends on a few values only (an answered question, a score line, the
 account links) is itself rendered once per those values and kept (courses/slot_html.py). The
@@ -32,7 +33,7 @@ from django.utils.safestring import mark_safe
 from config.csrf_tokens import get_token
 from courses import slot_html
 from courses.content_cache import find_topic, seen_content_version, topic_questions
-from courses.fragments import Markers, fill, kept, render_split
+from courses.fragments import Markers, encode_text, fill, fill_bytes, kept, render_split
 from courses.languages import use_course_language
 from courses.models import Topic
 from quizzes import clock
@@ -68,12 +69,12 @@ class Shell:
 
     version: str  # the content version it was built from
     topic: Topic  # with its chapter and course; body unread
-    pieces: list[str]
+    pieces: list  # text encoded (fragments.encode_text)
     questions: list[Question]
     forms: list[list[str]]  # each question's fresh form, split at its per-visitor values
     # Each question's active choices, as its fresh form shuffles them.
     offered: list[slot_html.Offered]
-    body_html: str  # the body with its diagrams in their default state
+    body: bytes  # the body with its diagrams in their default state, encoded
     # The topic with its body, when it has diagrams: their state comes from the query string.
     diagram_topic: Topic | None = None
 
@@ -109,7 +110,7 @@ def respond(
 ) -> HttpResponse:
     use_course_language(request, shell.topic.course)
     visit = TopicVisit(request, shell, override)
-    return HttpResponse(fill(shell.pieces, visit.slot), status=status)
+    return HttpResponse(fill_bytes(shell.pieces, visit.slot), status=status)
 
 
 def shell_for(course_slug: str, topic_slug: str) -> Shell | None:
@@ -215,10 +216,10 @@ class TopicVisit(PageVisit):
         return self.attempts.score
 
     @property
-    def body_html(self) -> str:
+    def body_html(self) -> str | bytes:
         if self.query and self.shell.diagram_topic is not None:
             return render_body(self.request, self.shell.diagram_topic)
-        return self.shell.body_html
+        return self.shell.body
 
     @property
     def score_html(self) -> str:
@@ -275,10 +276,10 @@ def build_shell(version: str, course_slug: str, topic_slug: str) -> Shell | None
             forms=[slot_html.form_pieces(q) for q in questions],
             offered=[slot_html.Offered.of(q) for q in questions],
             # A blank request: the diagrams in their default state.
-            body_html=render_body(HttpRequest(), full),
+            body=render_body(HttpRequest(), full).encode(),
             diagram_topic=full if full.diagrams else None,
         )
-        shell.pieces = render_split(lambda mark: render_shell(shell, mark))
+        shell.pieces = encode_text(render_split(lambda mark: render_shell(shell, mark)))
     return shell
 
 

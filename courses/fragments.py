@@ -76,6 +76,23 @@ def fill(pieces: list[str], value: Callable[[str, int], str]) -> str:
     return "".join(out)
 
 
+def encode_text(pieces: list[str]) -> list[str | bytes]:
+    """Split pieces with their text (not their markers' names) encoded once, for `fill_bytes`:
+    a page's 40 KB encoded per view cost as much as filling all its slots."""
+    return [piece.encode() if i % 3 == 0 else piece for i, piece in enumerate(pieces)]
+
+
+def fill_bytes(pieces: list, value: Callable[[str, int], str | bytes]) -> bytes:
+    """`fill` for pieces from `encode_text`: the response body, encoding only the values."""
+    out = []
+    for i in range(0, len(pieces) - 1, 3):
+        out.append(pieces[i])
+        filled = value(pieces[i + 1], int(pieces[i + 2] or 0))
+        out.append(filled if isinstance(filled, bytes) else filled.encode())
+    out.append(pieces[-1])
+    return b"".join(out)
+
+
 class ProcessLRU:
     """Values that depend only on their key, kept in this process (least recently used go).
 

@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 
 from courses import slot_html
 from courses.assembly import PageVisit, frame_markers
-from courses.fragments import Markers, fill, kept, pieces, render_split
+from courses.fragments import Markers, encode_text, fill_bytes, kept, pieces, render_split
 from quizzes.models import Question
 from quizzes.visitors import order_key
 
@@ -28,7 +28,7 @@ class ReviewShell:
     """The review page of one fresh question, split at its slots."""
 
     question: Question
-    pieces: list[str]
+    pieces: list  # text encoded (fragments.encode_text)
     offered: slot_html.Offered
 
 
@@ -39,7 +39,7 @@ def fresh_question(request: HttpRequest, question: Question, due: int) -> HttpRe
     # Every load saves its courses: the course's time names this content's version.
     key = f"review-shell:{course.pk}:{course.updated_at.timestamp()}:{question.pk}"
     shell = kept(key, lambda: build(question))
-    return HttpResponse(fill(shell.pieces, ReviewVisit(request, shell, due).slot))
+    return HttpResponse(fill_bytes(shell.pieces, ReviewVisit(request, shell, due).slot))
 
 
 class ReviewVisit(PageVisit):
@@ -74,4 +74,5 @@ def build(question: Question) -> ReviewShell:
         context = {"state": state, "question": question, "due_html": mark("due")}
         return render_to_string(REVIEW_PAGE, {**frame_markers(mark), **context})
 
-    return ReviewShell(question, render_split(render), slot_html.Offered.of(question))
+    pieces = encode_text(render_split(render))
+    return ReviewShell(question, pieces, slot_html.Offered.of(question))
