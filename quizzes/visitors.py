@@ -12,6 +12,7 @@ server's secret (see `order_key`), never by a value from the cookie itself.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import secrets
@@ -20,13 +21,12 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from django.conf import settings
-from django.core import signing
 from django.http import HttpRequest, HttpResponse
+from django.utils.crypto import constant_time_compare
 
 COOKIE = "cd_visitor"
 SALT = "coursedeck.visitor"
 MAX_AGE = 365 * 24 * 3600
-_signer = signing.Signer(salt=SALT)
 
 
 @dataclass
@@ -55,16 +55,19 @@ def new_visitor() -> Visitor:
 def cookie_value(found: Visitor) -> str:
     """The signed cookie that names this visitor (and its learner, once there is one)."""
     learner = "" if found.learner_id is None else str(found.learner_id)
-    return _signer.sign(f"{found.key}.{learner}")
+    payload = f"{found.key}.{learner}"
+    return f"{payload}:{signature(payload, settings.SECRET_KEY)}"
 
 
 def parse_cookie(value: str | None) -> Visitor | None:
     """The visitor a cookie names, or None when it is missing, tampered with or malformed."""
     if not value:
         return None
-    try:
-        payload = _signer.unsign(value)
-    except signing.BadSignature:
+    payload, sep, given = value.rpartition(":")
+    if not sep or not any(
+        constant_time_compare(given, signature(payload, secret))
+        for secret in (settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS)
+    ):
         return None
     key, _, learner = payload.partition(".")
     if not key or (learner and not learner.isdigit()):
@@ -100,9 +103,17 @@ def salted_mac(salt: str, value: str) -> bytes:
     return hmac.digest(_salted_key(salt, settings.SECRET_KEY), value.encode(), "sha1")
 
 
+def signature(payload: str, secret: str) -> str:
+    """`django.core.signing.Signer(salt=SALT).signature(payload, secret)`, the same text,
+    with the key it derives kept: every page view reads the cookie, a first one signs it."""
+    digest = hmac.digest(_salted_key(SALT + "signer", secret, "sha256"), payload.encode(), "sha256")
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
 @lru_cache(maxsize=16)
-def _salted_key(salt: str, secret: str) -> bytes:
-    return hashlib.sha1((salt + secret).encode()).digest()  # noqa: S324 - HMAC key derivation as Django's salted_hmac
+def _salted_key(salt: str, secret: str, algorithm: str = "sha1") -> bytes:
+    # HMAC key derivation as Django's salted_hmac (sha1 is its default there).
+    return hashlib.new(algorithm, (salt + secret).encode()).digest()
 
 
 class VisitorMiddleware:

@@ -6,6 +6,8 @@ import re
 import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
 from quizzes import visitors
 from quizzes.models import Learner, Question
@@ -174,3 +176,25 @@ def test_salted_mac_is_djangos_salted_hmac(settings):
     before = visitors.salted_mac("a.salt", "v")
     settings.SECRET_KEY = "another-secret-key-" + "y" * 40
     assert visitors.salted_mac("a.salt", "v") == salted_hmac("a.salt", "v").digest() != before
+
+
+def test_the_visitor_cookie_is_signed_as_djangos_signer_signs_it(settings):
+    """Cookies issued before keep working, with the current key or a fallback one; a
+    changed payload or signature is refused."""
+    from django.core.signing import Signer
+
+    settings.SECRET_KEY_FALLBACKS = ["an-older-secret-key-" + "z" * 40]
+    found = visitors.Visitor("k3y-With_chars", learner_id=42)
+    signed = visitors.cookie_value(found)
+    assert signed == Signer(salt=visitors.SALT).sign("k3y-With_chars.42")
+    older = Signer(key=settings.SECRET_KEY_FALLBACKS[0], salt=visitors.SALT).sign("old.7")
+    assert visitors.parse_cookie(older) == visitors.Visitor("old", learner_id=7)
+    assert visitors.parse_cookie(signed) == visitors.Visitor("k3y-With_chars", learner_id=42)
+    for forged in (signed.replace(".42", ".43"), signed[:-2] + "AA", "no-signature", ":", "é:é"):
+        assert visitors.parse_cookie(forged) is None
+
+
+@given(st.text(max_size=200))
+def test_any_cookie_text_reads_as_a_visitor_or_none(value):
+    found = visitors.parse_cookie(value)
+    assert found is None or isinstance(found, visitors.Visitor)
