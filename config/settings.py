@@ -10,6 +10,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from config.code_stamp import code_stamp
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -187,6 +189,8 @@ if os.environ.get("REDIS_URL"):
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],
+        # Kept values are pickles of this code's classes: each release reads only its own.
+        "KEY_PREFIX": code_stamp(BASE_DIR),
     }
 
 # Where `load_content` reads the course from by default.

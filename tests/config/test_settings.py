@@ -2,6 +2,9 @@
 
 import json
 
+from django.conf import settings
+
+from config.code_stamp import code_stamp
 from tests.config.helpers import production_env, run_manage, run_python
 
 PRINT_SETTINGS = """
@@ -14,6 +17,7 @@ print(json.dumps({
     "engine": settings.DATABASES["default"]["ENGINE"],
     "name": settings.DATABASES["default"]["NAME"],
     "cache": settings.CACHES["default"]["BACKEND"],
+    "cache_prefix": settings.CACHES["default"].get("KEY_PREFIX", ""),
     "allowed_hosts": settings.ALLOWED_HOSTS,
     "csrf_trusted_origins": settings.CSRF_TRUSTED_ORIGINS,
     "admin": reverse("admin:index"),
@@ -83,6 +87,20 @@ def test_redis_url_selects_djangos_redis_cache():
     """REDIS_URL switches the cache to Django's own Redis backend."""
     values = read_settings(REDIS_URL="redis://127.0.0.1:6379/0")
     assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["cache_prefix"] == code_stamp(settings.BASE_DIR)
+
+
+def test_each_release_reads_only_its_own_kept_values(tmp_path):
+    """The shared cache's key prefix changes with any change to the code, and only then:
+    a shell pickled by the last release is never unpickled by this one."""
+    (tmp_path / "courses").mkdir()
+    (tmp_path / "courses" / "assembly.py").write_text("class Shell: pass\n")
+    before = code_stamp(tmp_path)
+    assert code_stamp(tmp_path) == before
+    (tmp_path / "courses" / "notes.txt").write_text("not code")
+    assert code_stamp(tmp_path) == before
+    (tmp_path / "courses" / "assembly.py").write_text("class Shell:\n    body = b''\n")
+    assert code_stamp(tmp_path) != before
 
 
 def test_admin_url_is_configurable():
