@@ -240,3 +240,23 @@ def test_a_kept_results_page_shows_each_visitors_own_header(shipped, clock):
     assert "Log in" in newcomer
     assert "grace" not in due
     assert "Log in" in due
+
+
+def test_a_new_query_gets_its_own_title_box_and_results_on_a_kept_frame(shipped):
+    """The page around the results is kept once per course: it holds nothing of the query
+    that built it."""
+    page("/containers/search/?q=musl")
+    html = page("/containers/search/?q=%3Cb%3Exyzzy")
+    assert "<title>Search: &lt;b&gt;xyzzy · Containers in Practice</title>" in html
+    assert 'name="q" value="&lt;b&gt;xyzzy"' in html
+    assert "Nothing found for “&lt;b&gt;xyzzy”." in html
+    assert "musl" not in html
+
+
+def test_every_course_search_speaks_each_browsers_language_on_a_kept_frame(shipped):
+    """The every-course frame is kept per language: a German browser first, then English."""
+    german = page("/search/?q=musl", **{"Accept-Language": "de"})
+    english = page("/search/?q=commit", **{"Accept-Language": "en"})
+    assert '<html lang="de">' in german
+    assert '<html lang="en">' in english
+    assert "<h1>Search all courses</h1>" in english
