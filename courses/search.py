@@ -41,6 +41,7 @@ TOPIC_URLS = 8192  # topic URLs kept per process: one per topic, about 100 bytes
 class Hit:
     """One section found: where it is, what it is called, and a snippet (safe HTML)."""
 
+    section_id: int
     course_slug: str
     course_title: str
     topic_title: str
@@ -75,6 +76,7 @@ def hit(row: Row) -> Hit:
     prefix = get_script_prefix()
     url = topic_url(prefix, row.course_slug, row.chapter_slug, row.topic_slug)
     return Hit(
+        section_id=row.section_id,
         course_slug=row.course_slug,
         course_title=row.course_title,
         topic_title=row.topic_title,

@@ -37,6 +37,7 @@ from courses.assembly import PageVisit, frame_markers
 from courses.content_cache import content_version
 from courses.fragments import Markers, ProcessLRU, fill, fill_some, render_split
 from courses.models import Course
+from courses.search_hits import shown
 from courses.search_query import clean
 
 TEMPLATE = "courses/search_results.html"
@@ -70,7 +71,7 @@ def respond(
     query = clean(request.GET.get("q", ""))
 
     def new() -> Answer:
-        return make(f"{version}:{scope}", query, lambda: build(courses), popup)
+        return make(version, scope, query, lambda: build(courses), popup)
 
     if version is None or not settings.SEARCH_KEEP_ANSWERS:
         answer = new()
@@ -101,16 +102,19 @@ def active_courses(version: str | None) -> list[Course]:
     return courses.get_or_render(version, lambda: list(Course.objects.listed()))
 
 
-def make(frame: str, query: str, build: Callable[[], dict], popup: bool) -> Answer:
-    """The answer for `query`; a page's frame is kept under `frame` (version and scope)."""
+def make(
+    version: str | None, scope: str, query: str, build: Callable[[], dict], popup: bool
+) -> Answer:
+    """The answer for `query`, its hits from kept items, a page in its kept frame."""
     context = build()
+    context["groups"] = [shown(version or "", g) for g in context["groups"]]
     language = translation.get_language()
     if popup:
         return Answer(language, [render_to_string(f"{TEMPLATE}#popup", context)])
     if not query:  # the page that asks for a query: nothing in it depends on one
         return Answer(language, render_split(lambda mark: page(context, mark)))
     pieces = frames.get_or_render(
-        f"search-frame:{frame}:{language}",
+        f"search-frame:{version}:{scope}:{language}",
         lambda: render_split(lambda mark: page(context, mark, frame=True)),
     )
     results = render_to_string(f"{TEMPLATE}#results", context)

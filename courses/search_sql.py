@@ -50,6 +50,7 @@ WEIGHED = ["s.title", "s.summary", "s.heading", "s.prose", "s.code"]
 class Row:
     """A matched section, with its snippet (START/STOP around matches) still plain text."""
 
+    section_id: int
     kind: str
     anchor: str
     heading: str
@@ -99,7 +100,7 @@ def best_snippet(summary: str, prose: str, code: str, spans) -> tuple[str, bool]
 
 def make_row(values: tuple, snippet: tuple[str, bool]) -> Row:
     """A Row from HIT_COLUMNS' first nine values and a (snippet, is code) pair."""
-    return Row(*values[1:9], *snippet)
+    return Row(*values[:9], *snippet)
 
 
 def fragment_rows(

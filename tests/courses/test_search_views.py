@@ -260,3 +260,27 @@ def test_every_course_search_speaks_each_browsers_language_on_a_kept_frame(shipp
     assert '<html lang="de">' in german
     assert '<html lang="en">' in english
     assert "<h1>Search all courses</h1>" in english
+
+
+def snippets(html: str) -> dict[str, str]:
+    """Each hit's snippet paragraph by the hit's link."""
+    found = re.findall(r'<a href="([^"]+)">.*?</a>\s*<p class="search-snippet">(.*?)</p>', html)
+    return dict(found)
+
+
+def test_a_section_found_again_shows_the_new_querys_snippet(shipped):
+    """Hits are kept per section with their snippet left out: the next query marks its own."""
+    section = "/containers/images/base-images/#alpine-and-the-musl-caveat"
+    page("/containers/search/?q=musl")
+    snippet = snippets(page("/containers/search/?q=libc"))[section]
+    assert "musl <mark>libc</mark>" in snippet
+    assert "<mark>musl</mark>" not in snippet
+
+
+@pytest.mark.parametrize("order", [("distroless", "busybox"), ("busybox", "distroless")])
+def test_a_kept_hit_wraps_code_snippets_in_code_and_prose_not(shipped, order):
+    section = "/containers/images/base-images/#distroless"
+    found = {query: snippets(page(f"/containers/search/?q={query}"))[section] for query in order}
+    assert found["busybox"].startswith("<code>")
+    assert "<mark>busybox</mark>" in found["busybox"]
+    assert not found["distroless"].startswith("<code>")
