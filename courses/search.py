@@ -94,10 +94,10 @@ def find(text: str, course: Course, limit: int) -> Results:
     if not query:
         return Results(course)
     backend = engine()
-    rows = backend.words(query, course, text_config(course.language), limit + 1)
+    rows, more = backend.words(query, course, text_config(course.language), limit)
     if not rows:
-        rows = backend.fragments(query, course, limit + 1)
-    return Results(course, [hit(r) for r in rows[:limit]], more=len(rows) > limit)
+        rows, more = backend.fragments(query, course, limit)
+    return Results(course, [hit(r) for r in rows], more=more)
 
 
 def search_course(text: str, course: Course, limit: int = LIMIT) -> tuple[str, Results]:

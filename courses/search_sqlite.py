@@ -14,15 +14,19 @@ tiers (`words`).
 
 from __future__ import annotations
 
+import re
+
 from courses.search_query import START, STOP, Query, Term
 from courses.search_sql import (
     CROSS_JOINS,
     HIT_COLUMNS,
     TABLES,
     VISIBLE,
+    Found,
     Row,
     fragment_rows,
     make_row,
+    placeholders,
     run,
     visible,
 )
@@ -41,6 +45,11 @@ SUMMARY, PROSE, CODE = 1, 3, 4
 CAP = 200
 # The column groups of the tiers, heaviest first; the last is every text column.
 TIERS = ("title", "summary heading", "prose", TEXT)
+SNIPPET_PARAMS = [START, STOP, "…"] * 3  # before and after each match, and for cut text
+# HIT_COLUMNS' names in a ranked statement's `best`.
+BEST = "id, kind, anchor, heading, topic_slug, topic_title, chapter_slug, course_slug, title"
+BEST_COLUMNS = ", ".join(f"best.{c}" for c in BEST.split(", "))
+DIGITS_RE = re.compile(r"(?<![^\W_])\d+(?![^\W_])")  # a number standing alone, as FTS5 cuts it
 
 
 def quoted(text: str) -> str:
@@ -62,28 +71,31 @@ def fts_query(query: Query) -> str:
     return " OR ".join(groups)
 
 
-def words(query: Query, course, config: str, limit: int) -> list[Row]:
-    """Sections matching the query's words, best first.
+def words(query: Query, course, config: str, limit: int) -> Found:
+    """The best `limit` sections matching the query's words, and whether there are more.
 
     Up to CAP matches, bm25 over the weighted columns ranks them all. A query matching more
     (a word in most sections of a large course) is not ranked by bm25: bm25 costs time for
     every match, so such a query would cost what its word's frequency does. Its hits come
     in tiers instead, each in the index's order and read only as far as needed: sections
     naming the words in their title, then in their summary or heading, then in prose, then
-    anywhere.
+    anywhere. Either way the statements that find hits cut no snippets: FTS5 cuts them
+    last, for the hits shown only (`with_snippets`).
     """
     table = STEMMED if config == "english" else WORDS
     course_id = int(course.pk)
-    match = course_match(course_id, f"{{{TEXT}}} : ({fts_query(query)})")
+    match = course_match(course_id, terms_match(query))
     (count,) = run(
         f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH %s LIMIT %s)",
         [match, CAP + 1],
     )[0]
     if not count:
-        return []
+        return [], False
     if count <= CAP:
-        return ranked(table, match, course_id, limit)
-    return tiered(table, match, query, course_id, limit)
+        found = ranked(table, match, course_id, limit + 1, count)
+        return [make_row(r, pick(*r[9:12])) for r in found[:limit]], len(found) > limit
+    found = tiered(table, match, query, course_id, limit + 1)
+    return with_snippets(table, match, found[:limit]), len(found) > limit
 
 
 def course_match(course_id: int, expression: str) -> str:
@@ -91,44 +103,98 @@ def course_match(course_id: int, expression: str) -> str:
     return f'course_id : "{course_id}" AND {expression}'
 
 
-def ranked(table: str, match: str, course_id: int, limit: int) -> list[Row]:
-    """The best `limit` matches by bm25 (the caller checked that there are at most CAP)."""
-    return [
-        make_row(r, pick(*r[9:12]))
-        for r in hit_rows_fts(table, match, course_id, limit, f"bm25({table}, {WEIGHTS}), s.id")
-    ]
+def terms_match(query: Query, columns: str = TEXT) -> str:
+    """The query's terms in `columns`; in every column when no term could be a course id.
+
+    Only a term that is a number can match the course_id column, and a column filter costs
+    FTS5 a look at each candidate's positions: without one, the same rows match faster.
+    """
+    if columns == TEXT and not any(DIGITS_RE.search(w) for w in query.words + query.excluded):
+        return f"({fts_query(query)})"
+    return f"{{{columns}}} : ({fts_query(query)})"
 
 
-def tiered(table: str, match: str, query: Query, course_id: int, limit: int) -> list[Row]:
-    """Up to `limit` matches, tier by tier (TIERS), each tier in the index's order."""
-    # Exclusions stay with the whole match: they exclude wherever they occur.
-    wanted = fts_query(Query(tuple(tuple(t for t in g if not t.negated) for g in query.groups)))
+def ranked(table: str, match: str, course_id: int, limit: int, count: int) -> list[tuple]:
+    """HIT_COLUMNS and snippets of the best `limit` of `count` (at most CAP) matches by bm25,
+    in one statement.
+
+    SQLite computes a row's columns before it sorts, so snippets asked for beside bm25 are
+    cut for every match. With more matches than that, the best are ranked first (`best`)
+    and a second pass over the match cuts snippets for them alone.
+    """
+    if count <= limit:
+        return run(
+            f"SELECT {HIT_COLUMNS}, {snippet_columns(table)} FROM {fts_section(table)} "
+            f"{CROSS_JOINS} WHERE {table} MATCH %s AND {VISIBLE} "
+            f"ORDER BY bm25({table}, {WEIGHTS}), s.id LIMIT %s",
+            [*SNIPPET_PARAMS, match, *visible(course_id), limit],
+        )
+    return run(
+        f"WITH best({BEST}, score) AS MATERIALIZED (SELECT {HIT_COLUMNS}, bm25({table}, {WEIGHTS}) "
+        f"FROM {fts_section(table)} {CROSS_JOINS} WHERE {table} MATCH %s AND {VISIBLE} "
+        "ORDER BY 10, 1 LIMIT %s) "
+        f"SELECT {BEST_COLUMNS}, {snippet_columns(table)} FROM {table} CROSS JOIN best "
+        f"ON best.id = {table}.rowid WHERE {table} MATCH %s ORDER BY best.score, best.id",
+        [match, *visible(course_id), limit, *SNIPPET_PARAMS, match],
+    )
+
+
+def tiered(table: str, match: str, query: Query, course_id: int, limit: int) -> list[tuple]:
+    """HIT_COLUMNS of up to `limit` matches, tier by tier (TIERS), each in the index's order.
+
+    Each tier asks FTS5 for its own columns only; without exclusions, that says all (the
+    whole match holds wherever a tier's does), and it is half the work of asking for both.
+    """
+    wanted = Query(tuple(tuple(t for t in g if not t.negated) for g in query.groups))
     found: dict[int, tuple] = {}
     for columns in TIERS:
         if len(found) >= limit:
             break
-        tier = f"{match} AND {{{columns}}} : ({wanted})" if columns != TEXT else match
-        for row in hit_rows_fts(table, tier, course_id, limit + len(found)):
+        if columns == TEXT:
+            tier = match
+        elif query.excluded:  # they exclude wherever they occur: the whole match stays
+            tier = f"{match} AND {{{columns}}} : ({fts_query(wanted)})"
+        else:
+            tier = course_match(course_id, terms_match(wanted, columns))
+        for row in run(
+            f"SELECT {HIT_COLUMNS} FROM {fts_section(table)} {CROSS_JOINS} "
+            f"WHERE {table} MATCH %s AND {VISIBLE} LIMIT %s",
+            [tier, *visible(course_id), limit + len(found)],
+        ):
             found.setdefault(row[0], row)
-    return [make_row(r, pick(*r[9:12])) for r in list(found.values())[:limit]]
+    return list(found.values())[:limit]
 
 
-def hit_rows_fts(table: str, match: str, course_id: int, limit: int, order: str = "") -> list:
-    """HIT_COLUMNS and snippets of the first `limit` visible matches (by `order`, else in
-    the index's order), in one statement.
+def with_snippets(table: str, match: str, hits: list[tuple]) -> list[Row]:
+    """Rows for `hits` (HIT_COLUMNS), with the snippets FTS5 cuts for the whole match.
 
-    FTS5 cuts snippets only for the rows returned. CROSS JOIN keeps the FTS5 table the outer
-    loop: SQLite never reorders it, and the MATCH is what narrows.
+    One pass over the match, bounded to the hits' rowids (a rowid range is a bound FTS5
+    takes; a plain `rowid IN` would run the whole match once per id, hence the `+`), so
+    snippets are cut for the hits alone, once each.
     """
-    snippets = ", ".join(
+    if not hits:
+        return []
+    ids = [h[0] for h in hits]
+    cut = run(
+        f"SELECT rowid, {snippet_columns(table)} FROM {table} WHERE {table} MATCH %s "
+        f"AND rowid BETWEEN %s AND %s AND +rowid IN ({placeholders(ids)})",
+        [*SNIPPET_PARAMS, match, min(ids), max(ids), *ids],
+    )
+    found = {r[0]: r[1:] for r in cut}
+    return [make_row(h, pick(*found[h[0]])) for h in hits]
+
+
+def fts_section(table: str) -> str:
+    """The FTS5 table, then its section rows. CROSS JOIN keeps the FTS5 table the outer
+    loop: SQLite never reorders it, and the MATCH is what narrows."""
+    return f"{table} CROSS JOIN {TABLES['section']} s ON s.id = {table}.rowid"
+
+
+def snippet_columns(table: str) -> str:
+    """The snippets of the summary, prose and code (parameters: SNIPPET_PARAMS)."""
+    return ", ".join(
         f"snippet({table}, {column}, %s, %s, %s, {SNIPPET_TOKENS})"
         for column in (SUMMARY, PROSE, CODE)
-    )
-    section = f"{table} CROSS JOIN {TABLES['section']} s ON s.id = {table}.rowid"
-    return run(
-        f"SELECT {HIT_COLUMNS}, {snippets} FROM {section} {CROSS_JOINS} "
-        f"WHERE {table} MATCH %s AND {VISIBLE} {'ORDER BY ' + order if order else ''} LIMIT %s",
-        [*[START, STOP, "…"] * 3, match, *visible(course_id), limit],
     )
 
 
@@ -140,7 +206,7 @@ def pick(summary: str, prose: str, code: str) -> tuple[str, bool]:
     return (summary or prose, False) if summary or prose else (code, True)
 
 
-def fragments(query: Query, course, limit: int) -> list[Row]:
+def fragments(query: Query, course, limit: int) -> Found:
     """Sections holding every word inside longer words or CJK text (substring pass)."""
     # The trigram index can only look up strings of three characters or more; it folds case
     # beyond ASCII, which SQLite's lower() (for the shorter words) does not.
