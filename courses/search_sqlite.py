@@ -84,23 +84,44 @@ def words(query: Query, course, config: str, limit: int) -> Found:
     """
     table = STEMMED if config == "english" else WORDS
     course_id = int(course.pk)
-    match = course_match(course_id, terms_match(query))
-    (count,) = run(
-        f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH %s LIMIT %s)",
-        [match, CAP + 1],
-    )[0]
+    terms = terms_match(query)
+    count, shared = count_matches(table, course_id, terms)
     if not count:
         return [], False
+    match = course_match(course_id, terms, shared)
     if count <= CAP:
         found = ranked(table, match, course_id, limit + 1, count)
         return [make_row(r, pick(*r[9:12])) for r in found[:limit]], len(found) > limit
-    found = tiered(table, match, query, course_id, limit + 1)
+    found = tiered(table, match, query, (course_id, shared), limit + 1)
     return with_snippets(table, match, found[:limit]), len(found) > limit
 
 
-def course_match(course_id: int, expression: str) -> str:
-    """The course narrows inside FTS5; the learner's terms match the text columns only."""
-    return f'course_id : "{course_id}" AND {expression}'
+def count_matches(table: str, course_id: int, terms: str) -> tuple[int, bool]:
+    """How many of the course's sections match `terms` (up to CAP + 1), and whether other
+    courses have sections in the same table, in one statement.
+
+    The course narrows inside FTS5 (`course_match`) only when another course shares the
+    table: a course alone in it (one course per language, as most sites have) matches the
+    same rows without, and its term would cost FTS5 a walk over every section of the
+    course in each statement (bm25 weighs every term, even one it gives no weight).
+    Whether another course is there is asked of the index itself, by their ids.
+    """
+    counted = f"(SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH %s LIMIT %s))"
+    others = (
+        "(SELECT coalesce('course_id : (' || group_concat('\"' || id || '\"', ' OR ') || ')', "
+        f"'course_id : \"0\"') FROM {TABLES['course']} WHERE id <> %s)"
+    )
+    count, shared = run(
+        f"SELECT CASE WHEN o.shared THEN {counted} ELSE {counted} END, o.shared FROM "
+        f"(SELECT EXISTS (SELECT 1 FROM {table} WHERE {table} MATCH {others}) AS shared) o",
+        [course_match(course_id, terms), CAP + 1, terms, CAP + 1, course_id],
+    )[0]
+    return count, bool(shared)
+
+
+def course_match(course_id: int, expression: str, shared: bool = True) -> str:
+    """The course narrows inside FTS5 when other courses share its table."""
+    return f'course_id : "{course_id}" AND {expression}' if shared else expression
 
 
 def terms_match(query: Query, columns: str = TEXT) -> str:
@@ -139,13 +160,16 @@ def ranked(table: str, match: str, course_id: int, limit: int, count: int) -> li
     )
 
 
-def tiered(table: str, match: str, query: Query, course_id: int, limit: int) -> list[tuple]:
+def tiered(
+    table: str, match: str, query: Query, course: tuple[int, bool], limit: int
+) -> list[tuple]:
     """HIT_COLUMNS of up to `limit` matches, tier by tier (TIERS), each in the index's order.
 
     Each tier asks FTS5 for its own columns only; without exclusions, that says all (the
     whole match holds wherever a tier's does), and it is half the work of asking for both.
     """
     wanted = Query(tuple(tuple(t for t in g if not t.negated) for g in query.groups))
+    course_id, shared = course  # the course's id; whether other courses share the table
     found: dict[int, tuple] = {}
     for columns in TIERS:
         if len(found) >= limit:
@@ -155,7 +179,7 @@ def tiered(table: str, match: str, query: Query, course_id: int, limit: int) -> 
         elif query.excluded:  # they exclude wherever they occur: the whole match stays
             tier = f"{match} AND {{{columns}}} : ({fts_query(wanted)})"
         else:
-            tier = course_match(course_id, terms_match(wanted, columns))
+            tier = course_match(course_id, terms_match(wanted, columns), shared)
         for row in run(
             f"SELECT {HIT_COLUMNS} FROM {fts_section(table)} {CROSS_JOINS} "
             f"WHERE {table} MATCH %s AND {VISIBLE} LIMIT %s",
