@@ -37,7 +37,7 @@ from courses.assembly import PageVisit, frame_markers
 from courses.content_cache import content_version
 from courses.fragments import Markers, ProcessLRU, fill, fill_some, render_split
 from courses.models import Course
-from courses.search_hits import shown
+from courses.search_hits import results_html, shown
 from courses.search_query import clean
 
 TEMPLATE = "courses/search_results.html"
@@ -105,19 +105,22 @@ def active_courses(version: str | None) -> list[Course]:
 def make(
     version: str | None, scope: str, query: str, build: Callable[[], dict], popup: bool
 ) -> Answer:
-    """The answer for `query`, its hits from kept items, a page in its kept frame."""
+    """The answer for `query`, rendered from kept pieces: its hits, its results around them
+    and, for a page, the frame around those (courses/search_hits.py)."""
     context = build()
     context["groups"] = [shown(version or "", g) for g in context["groups"]]
     language = translation.get_language()
-    if popup:
-        return Answer(language, [render_to_string(f"{TEMPLATE}#popup", context)])
-    if not query:  # the page that asks for a query: nothing in it depends on one
+    if not query:  # nothing to fill in: rendered whole
+        if popup:
+            return Answer(language, [render_to_string(f"{TEMPLATE}#popup", context)])
         return Answer(language, render_split(lambda mark: page(context, mark)))
+    results = results_html(f"{version}:{scope}:{language}", popup, context)
+    if popup:
+        return Answer(language, [results])
     pieces = frames.get_or_render(
         f"search-frame:{version}:{scope}:{language}",
         lambda: render_split(lambda mark: page(context, mark, frame=True)),
     )
-    results = render_to_string(f"{TEMPLATE}#results", context)
     return Answer(language, fill_some(pieces, {"query": escape(query), "results": results}))
 
 

@@ -284,3 +284,22 @@ def test_a_kept_hit_wraps_code_snippets_in_code_and_prose_not(shipped, order):
     assert found["busybox"].startswith("<code>")
     assert "<mark>busybox</mark>" in found["busybox"]
     assert not found["distroless"].startswith("<code>")
+
+
+def test_instant_results_of_the_same_shape_show_each_their_own_query(shipped):
+    """Results are kept per shape (three hits, no more) without their query: "busybox"
+    after "musl" says and links "busybox" only."""
+    page("/containers/search/?q=musl", **{"HX-Request": "true"})
+    html = page("/containers/search/?q=busybox", **{"HX-Request": "true"})
+    assert html.count("3 results for “busybox”.") == 2  # the list and the live region
+    assert 'href="/containers/search/?q=busybox">All results</a>' in html
+    assert "musl</mark>" not in html.replace("<mark>musl</mark>", "")
+    assert "for “musl”" not in html
+
+
+def test_a_query_is_escaped_in_kept_results_and_its_links_are_encoded(shipped):
+    """The "<&" is no term (no letter or digit): "alpine <&" finds what "alpine" does."""
+    page("/containers/search/?q=alpine", **{"HX-Request": "true"})
+    html = page("/containers/search/?q=alpine+%3C%26", **{"HX-Request": "true"})
+    assert "7 results for “alpine &lt;&amp;”." in html
+    assert 'href="/containers/search/?q=alpine%20%3C%26">All results</a>' in html
