@@ -6,6 +6,9 @@
 - `courses_section_trigram`: every section, `trigram`: narrows the substring pass (words
   inside longer words, CJK text without spaces) to the rows that hold each word of three or
   more characters.
+- `courses_section_stemmed_heads`, `courses_section_words_heads` (migration 0005): the
+  same, over the title, summary and heading of the sections that have one; they answer the
+  first tiers of very common words.
 
 Ranking is FTS5's bm25 with a weight per column: title 10, summary 6, heading 5, prose 1,
 code 0.5, for queries with at most CAP matches in the course; more common ones come in
@@ -45,6 +48,9 @@ SUMMARY, PROSE, CODE = 1, 3, 4
 CAP = 200
 # The column groups of the tiers, heaviest first; the last is every text column.
 TIERS = ("title", "summary heading", "prose", TEXT)
+# The tiers the small tables of titles, summaries and headings answer (migration 0005).
+HEAD_TIERS = TIERS[:2]
+HEADS = {STEMMED: f"{STEMMED}_heads", WORDS: f"{WORDS}_heads"}
 SNIPPET_PARAMS = [START, STOP, "…"] * 3  # before and after each match, and for cut text
 # HIT_COLUMNS' names in a ranked statement's `best`.
 BEST = "id, kind, anchor, heading, topic_slug, topic_title, chapter_slug, course_slug, title"
@@ -166,7 +172,9 @@ def tiered(
     """HIT_COLUMNS of up to `limit` matches, tier by tier (TIERS), each in the index's order.
 
     Each tier asks FTS5 for its own columns only; without exclusions, that says all (the
-    whole match holds wherever a tier's does), and it is half the work of asking for both.
+    whole match holds wherever a tier's does), and the title and the summary or heading are
+    asked of the small tables that index only them (HEADS: migration 0005), which hold the
+    same sections in the same order.
     """
     wanted = Query(tuple(tuple(t for t in g if not t.negated) for g in query.groups))
     course_id, shared = course  # the course's id; whether other courses share the table
@@ -174,15 +182,17 @@ def tiered(
     for columns in TIERS:
         if len(found) >= limit:
             break
+        source = table
         if columns == TEXT:
             tier = match
         elif query.excluded:  # they exclude wherever they occur: the whole match stays
             tier = f"{match} AND {{{columns}}} : ({fts_query(wanted)})"
         else:
             tier = course_match(course_id, terms_match(wanted, columns), shared)
+            source = HEADS[table] if columns in HEAD_TIERS else table
         for row in run(
-            f"SELECT {HIT_COLUMNS} FROM {fts_section(table)} {CROSS_JOINS} "
-            f"WHERE {table} MATCH %s AND {VISIBLE} LIMIT %s",
+            f"SELECT {HIT_COLUMNS} FROM {fts_section(source)} {CROSS_JOINS} "
+            f"WHERE {source} MATCH %s AND {VISIBLE} LIMIT %s",
             [tier, *visible(course_id), limit + len(found)],
         ):
             found.setdefault(row[0], row)

@@ -27,6 +27,7 @@ def common(tmp_path, monkeypatch):
     )
     topics["10-volumes.md"] = topic_text(10, "Volumes", "Where data outlives a container.")
     load(minimal_tree(tmp_path, topics))
+    return tmp_path
 
 
 def search(text: str, limit: int = 20):
@@ -55,6 +56,16 @@ def test_a_very_common_word_still_honours_exclusions_in_every_column(common, mon
 def test_a_very_common_word_is_marked_in_its_snippets(common):
     mention = search("volumes").hits[-1]
     assert "in passing, <mark>volumes</mark> are" in mention.snippet
+
+
+def test_a_course_whose_language_changed_still_lists_the_title_hit_first(common):
+    """Its sections move to the other language's tables (re-stemmed in place), titles too."""
+    (common / "course.md").write_text(
+        "---\ntitle: Course\nslug: course\nlanguage: de\n---\nAbout.\n", encoding="utf-8"
+    )
+    load(common)
+    urls = [hit.url for hit in search("volumes").hits]
+    assert urls[:2] == ["/course/one/volumes/", "/course/one/storage/#volumes"]
 
 
 @pytest.fixture
