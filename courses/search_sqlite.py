@@ -53,6 +53,7 @@ HEAD_TIERS = TIERS[:2]
 HEADS = {STEMMED: f"{STEMMED}_heads", WORDS: f"{WORDS}_heads"}
 SNIPPET_PARAMS = [START, STOP, "…"] * 3  # before and after each match, and for cut text
 # HIT_COLUMNS' names in a ranked statement's `best`.
+HIT_WIDTH = len(HIT_COLUMNS.split(", "))
 BEST = "id, kind, anchor, heading, topic_slug, topic_title, chapter_slug, course_slug, title"
 BEST_COLUMNS = ", ".join(f"best.{c}" for c in BEST.split(", "))
 DIGITS_RE = re.compile(r"(?<![^\W_])\d+(?![^\W_])")  # a number standing alone, as FTS5 cuts it
@@ -174,7 +175,8 @@ def tiered(
     Each tier asks FTS5 for its own columns only; without exclusions, that says all (the
     whole match holds wherever a tier's does), and the title and the summary or heading are
     asked of the small tables that index only them (HEADS: migration 0005), which hold the
-    same sections in the same order.
+    same sections in the same order. A hit found in prose brings its prose snippet along: it
+    is the one shown (`pick`), and prose instances are the same under either match.
     """
     wanted = Query(tuple(tuple(t for t in g if not t.negated) for g in query.groups))
     course_id, shared = course  # the course's id; whether other courses share the table
@@ -182,7 +184,7 @@ def tiered(
     for columns in TIERS:
         if len(found) >= limit:
             break
-        source = table
+        source, snippet, params = table, "", []
         if columns == TEXT:
             tier = match
         elif query.excluded:  # they exclude wherever they occur: the whole match stays
@@ -190,32 +192,35 @@ def tiered(
         else:
             tier = course_match(course_id, terms_match(wanted, columns), shared)
             source = HEADS[table] if columns in HEAD_TIERS else table
+            if columns == "prose":
+                snippet, params = f", {snippet_column(table, PROSE)}", SNIPPET_PARAMS[:3]
         for row in run(
-            f"SELECT {HIT_COLUMNS} FROM {fts_section(source)} {CROSS_JOINS} "
+            f"SELECT {HIT_COLUMNS}{snippet} FROM {fts_section(source)} {CROSS_JOINS} "
             f"WHERE {source} MATCH %s AND {VISIBLE} LIMIT %s",
-            [tier, *visible(course_id), limit + len(found)],
+            [*params, tier, *visible(course_id), limit + len(found)],
         ):
             found.setdefault(row[0], row)
     return list(found.values())[:limit]
 
 
 def with_snippets(table: str, match: str, hits: list[tuple]) -> list[Row]:
-    """Rows for `hits` (HIT_COLUMNS), with the snippets FTS5 cuts for the whole match.
+    """Rows for `hits` (HIT_COLUMNS, and a prose snippet for those found in prose), with
+    the snippets FTS5 cuts for the whole match for the others.
 
     One pass over the match, bounded to the hits' rowids (a rowid range is a bound FTS5
     takes; a plain `rowid IN` would run the whole match once per id, hence the `+`), so
     snippets are cut for the hits alone, once each.
     """
-    if not hits:
-        return []
-    ids = [h[0] for h in hits]
-    cut = run(
-        f"SELECT rowid, {snippet_columns(table)} FROM {table} WHERE {table} MATCH %s "
-        f"AND rowid BETWEEN %s AND %s AND +rowid IN ({placeholders(ids)})",
-        [*SNIPPET_PARAMS, match, min(ids), max(ids), *ids],
-    )
-    found = {r[0]: r[1:] for r in cut}
-    return [make_row(h, pick(*found[h[0]])) for h in hits]
+    ids = [h[0] for h in hits if len(h) == HIT_WIDTH]
+    found = {}
+    if ids:
+        cut = run(
+            f"SELECT rowid, {snippet_columns(table)} FROM {table} WHERE {table} MATCH %s "
+            f"AND rowid BETWEEN %s AND %s AND +rowid IN ({placeholders(ids)})",
+            [*SNIPPET_PARAMS, match, min(ids), max(ids), *ids],
+        )
+        found = {r[0]: pick(*r[1:]) for r in cut}
+    return [make_row(h, found[h[0]] if len(h) == HIT_WIDTH else (h[-1], False)) for h in hits]
 
 
 def fts_section(table: str) -> str:
@@ -226,10 +231,11 @@ def fts_section(table: str) -> str:
 
 def snippet_columns(table: str) -> str:
     """The snippets of the summary, prose and code (parameters: SNIPPET_PARAMS)."""
-    return ", ".join(
-        f"snippet({table}, {column}, %s, %s, %s, {SNIPPET_TOKENS})"
-        for column in (SUMMARY, PROSE, CODE)
-    )
+    return ", ".join(snippet_column(table, column) for column in (SUMMARY, PROSE, CODE))
+
+
+def snippet_column(table: str, column: int) -> str:
+    return f"snippet({table}, {column}, %s, %s, %s, {SNIPPET_TOKENS})"
 
 
 def pick(summary: str, prose: str, code: str) -> tuple[str, bool]:
