@@ -71,9 +71,9 @@ def topic_url(prefix: str, course_slug: str, chapter_slug: str, topic_slug: str)
     return reverse("courses:topic", args=[course_slug, chapter_slug, topic_slug])
 
 
-def hit(row: Row) -> Hit:
+def hit(row: Row, prefix: str) -> Hit:
+    """The hit for a row, its URL under the script `prefix`."""
     # reverse() costs as much as the rest of a hit; URLs depend only on the slugs.
-    prefix = get_script_prefix()
     url = topic_url(prefix, row.course_slug, row.chapter_slug, row.topic_slug)
     return Hit(
         section_id=row.section_id,
@@ -97,7 +97,8 @@ def find(text: str, course: Course, limit: int) -> Results:
     rows, more = backend.words(query, course, text_config(course.language), limit)
     if not rows:
         rows, more = backend.fragments(query, course, limit)
-    return Results(course, [hit(r) for r in rows], more=more)
+    prefix = get_script_prefix()
+    return Results(course, [hit(r, prefix) for r in rows], more=more)
 
 
 def search_course(text: str, course: Course, limit: int = LIMIT) -> tuple[str, Results]:
