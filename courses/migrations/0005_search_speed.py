@@ -1,4 +1,5 @@
-"""SQLite: small FTS5 tables over the sections' title, summary and heading, for search tiers.
+"""SQLite: small FTS5 tables over the sections' title, summary and heading, for search tiers,
+and prefix indexes on the word tables.
 
 A word in most sections of a course is not ranked by bm25 but in tiers: sections naming it
 in their title first, then in their summary or heading (courses/search_sqlite.py). Asking the
@@ -8,6 +9,12 @@ only them. One per word table (`courses_section_stemmed_heads` for English cours
 `courses_section_words_heads` for the others, same tokenizers), also indexing course_id, kept
 by their own triggers as the word tables are (migration 0004). On PostgreSQL this does
 nothing: its tiers need no index of their own (it ranks every match with ts_rank).
+
+The word tables of 0004 are made again with prefix indexes for prefixes of 2 to 8
+characters (`prefix='2 3 4 5 6 7 8'`): the last word typed is a prefix term ("sli*"), and
+without an index FTS5 merges the lists of every word it covers in each statement that uses
+it (0.06-0.2 ms on the bench course; 0.02 ms with one). Same matches, same ranks, same
+snippets; the index is about four times larger (7 MB for the bench's 1,000 topics).
 
 If a later migration alters courses_section on SQLite, Django rebuilds the table and its
 triggers are lost: such a migration must run TRIGGERS again (and 0004's).
@@ -46,6 +53,30 @@ def remove(row: str) -> str:
     )
 
 
+# 0004's word tables, made again with prefix indexes (its triggers find them by name).
+WORD_COLUMNS = "title, summary, heading, prose, code, course_id"
+WORD_TABLES = [
+    ("courses_section_stemmed", "porter unicode61 remove_diacritics 2", "s.config = 'english'"),
+    ("courses_section_words", "unicode61 remove_diacritics 2", "s.config <> 'english'"),
+]
+PREFIXES = "2 3 4 5 6 7 8"
+
+
+def word_tables(prefix: str) -> list[str]:
+    option = f", prefix='{prefix}'" if prefix else ""
+    statements = []
+    for name, tokenizer, rows in WORD_TABLES:
+        statements += [
+            f"DROP TABLE {name}",
+            f"CREATE VIRTUAL TABLE {name} USING fts5({WORD_COLUMNS}, content='courses_section', "
+            f"content_rowid='id', tokenize='{tokenizer}'{option})",
+            f"INSERT INTO {name}(rowid, {WORD_COLUMNS}) SELECT s.id, "
+            f"{', '.join('s.' + c for c in WORD_COLUMNS.split(', '))} FROM courses_section s "
+            f"WHERE {rows}",
+        ]
+    return statements
+
+
 TRIGGERS = [
     f"CREATE TRIGGER courses_section_heads_ai AFTER INSERT ON courses_section "
     f"BEGIN {add('new')} END",
@@ -66,8 +97,10 @@ SQLITE = [
         for name, _, rows in TABLES
     ),
     *TRIGGERS,
+    *word_tables(PREFIXES),
 ]
 SQLITE_UNDO = [
+    *word_tables(""),
     "DROP TRIGGER IF EXISTS courses_section_heads_ai",
     "DROP TRIGGER IF EXISTS courses_section_heads_ad",
     "DROP TRIGGER IF EXISTS courses_section_heads_au",

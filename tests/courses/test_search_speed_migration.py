@@ -1,4 +1,5 @@
-"""Migration 0005 indexes the titles, summaries and headings already loaded (SQLite)."""
+"""Migration 0005 (SQLite): the titles, summaries and headings already loaded are indexed, and
+the word tables index prefixes."""
 
 import pytest
 from django.core.management import call_command
@@ -29,3 +30,15 @@ def test_sections_loaded_before_the_migration_are_in_its_tables(tmp_path, monkey
         call_command("migrate", "courses", verbosity=0)
     hits = search_course("volumes", Course.objects.get(slug="course"))[1].hits
     assert [hit.url for hit in hits] == ["/course/one/volumes/", "/course/one/mention/"]
+
+
+def test_the_word_tables_index_prefixes_of_two_to_eight_characters():
+    """The last word typed is a prefix term: an index for it spares FTS5 a merge per use."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE name IN "
+            "('courses_section_stemmed', 'courses_section_words')"
+        )
+        tables = dict(cursor.fetchall())
+    assert len(tables) == 2
+    assert all("prefix='2 3 4 5 6 7 8'" in sql for sql in tables.values())
