@@ -93,6 +93,18 @@ def fill_bytes(pieces: list, value: Callable[[str, int], str | bytes]) -> bytes:
     return b"".join(out)
 
 
+def fill_some(pieces: list[str], values: dict[str, str]) -> list[str]:
+    """Pieces with the markers named in `values` filled and every other marker kept."""
+    out = [pieces[0]]
+    for i in range(1, len(pieces) - 1, 3):
+        name, index, text = pieces[i : i + 3]
+        if name in values:
+            out[-1] += values[name] + text
+        else:
+            out += [name, index, text]
+    return out
+
+
 class ProcessLRU:
     """Values that depend only on their key, kept in this process (least recently used go).
 

@@ -41,6 +41,7 @@ TOPIC_URLS = 8192  # topic URLs kept per process: one per topic, about 100 bytes
 class Hit:
     """One section found: where it is, what it is called, and a snippet (safe HTML)."""
 
+    section_id: int
     course_slug: str
     course_title: str
     topic_title: str
@@ -70,11 +71,12 @@ def topic_url(prefix: str, course_slug: str, chapter_slug: str, topic_slug: str)
     return reverse("courses:topic", args=[course_slug, chapter_slug, topic_slug])
 
 
-def hit(row: Row) -> Hit:
+def hit(row: Row, prefix: str) -> Hit:
+    """The hit for a row, its URL under the script `prefix`."""
     # reverse() costs as much as the rest of a hit; URLs depend only on the slugs.
-    prefix = get_script_prefix()
     url = topic_url(prefix, row.course_slug, row.chapter_slug, row.topic_slug)
     return Hit(
+        section_id=row.section_id,
         course_slug=row.course_slug,
         course_title=row.course_title,
         topic_title=row.topic_title,
@@ -92,10 +94,11 @@ def find(text: str, course: Course, limit: int) -> Results:
     if not query:
         return Results(course)
     backend = engine()
-    rows = backend.words(query, course, text_config(course.language), limit + 1)
+    rows, more = backend.words(query, course, text_config(course.language), limit)
     if not rows:
-        rows = backend.fragments(query, course, limit + 1)
-    return Results(course, [hit(r) for r in rows[:limit]], more=len(rows) > limit)
+        rows, more = backend.fragments(query, course, limit)
+    prefix = get_script_prefix()
+    return Results(course, [hit(r, prefix) for r in rows], more=more)
 
 
 def search_course(text: str, course: Course, limit: int = LIMIT) -> tuple[str, Results]:

@@ -9,9 +9,11 @@ fragment) are kept whole; a whole page is kept with markers in the header's slot
 token, account links, messages, due reviews) and filled per request for whoever asks, signed
 in or not, by courses/assembly.py's `PageVisit`.
 
-The active courses are kept per content version too, so a search not kept costs no query for
-its course. With SEARCH_KEEP_ANSWERS off (bench only) an answer is built exactly as a kept one
-is, and not kept.
+A search not kept renders only its results: the page around them (its frame: the header, the
+title, the heading) is kept per content version, scope and language with markers where the
+query and the results go, and the active courses are kept per content version too, so it
+costs no query for its course. With SEARCH_KEEP_ANSWERS off (bench only) an answer is built
+exactly as a kept one is, and not kept.
 
 Answers stay out of the shared cache: queries are unbounded, and the shared cache (locmem
 keeps 300 entries) holds the topic pages' pieces, which a stream of new queries would evict.
@@ -28,16 +30,20 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from courses.assembly import PageVisit, frame_markers
 from courses.content_cache import seen_content_version
-from courses.fragments import Markers, ProcessLRU, fill, render_split
+from courses.fragments import Markers, ProcessLRU, fill, fill_some, render_split
 from courses.models import Course
+from courses.search_hits import results_html, shown
 from courses.search_query import clean
 
 TEMPLATE = "courses/search_results.html"
 answers = ProcessLRU(2048)  # 3-15 KB each
 courses = ProcessLRU(16)  # the active courses, per content version
+frames = ProcessLRU(64)  # a page without its query and results, per scope and language (~25 KB)
 
 
 @dataclass(frozen=True)
@@ -65,7 +71,7 @@ def respond(
     query = clean(request.GET.get("q", ""))
 
     def new() -> Answer:
-        return make(request, query, lambda: build(courses), popup)
+        return make(version, scope, query, lambda: build(courses), popup)
 
     if version is None or not settings.SEARCH_KEEP_ANSWERS:
         answer = new()
@@ -96,13 +102,33 @@ def active_courses(version: str | None) -> list[Course]:
     return courses.get_or_render(version, lambda: list(Course.objects.listed()))
 
 
-def make(request: HttpRequest, query: str, build: Callable[[], dict], popup: bool) -> Answer:
+def make(
+    version: str | None, scope: str, query: str, build: Callable[[], dict], popup: bool
+) -> Answer:
+    """The answer for `query`, rendered from kept pieces: its hits, its results around them
+    and, for a page, the frame around those (courses/search_hits.py)."""
     context = build()
+    context["groups"] = [shown(version or "", g) for g in context["groups"]]
+    language = translation.get_language()
+    if not query:  # nothing to fill in: rendered whole
+        if popup:
+            return Answer(language, [render_to_string(f"{TEMPLATE}#popup", context)])
+        return Answer(language, render_split(lambda mark: page(context, mark)))
+    results = results_html(f"{version}:{scope}:{language}", popup, context)
     if popup:
-        html = render_to_string(f"{TEMPLATE}#popup", context)
-        return Answer(translation.get_language(), [html])
+        return Answer(language, [results])
+    pieces = frames.get_or_render(
+        f"search-frame:{version}:{scope}:{language}",
+        lambda: render_split(lambda mark: page(context, mark, frame=True)),
+    )
+    return Answer(language, fill_some(pieces, {"query": escape(query), "results": results}))
 
-    def page(mark: Markers) -> str:
-        return render_to_string(TEMPLATE, {**context, **frame_markers(mark)})
 
-    return Answer(translation.get_language(), render_split(page))
+def page(context: dict, mark: Markers, frame: bool = False) -> str:
+    """The whole page, with markers in the header's slots (and, for a frame, where the query
+    and the results go: the frame then holds nothing of this query)."""
+    if frame:
+        query = mark_safe(mark("query"))  # noqa: S308 - our marker
+        results = mark_safe(mark("results"))  # noqa: S308 - our marker
+        context = {**context, "query": query, "search_query": query, "results_html": results}
+    return render_to_string(TEMPLATE, {**context, **frame_markers(mark)})

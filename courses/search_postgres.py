@@ -19,7 +19,15 @@ from __future__ import annotations
 import re
 
 from courses.search_query import Query, Term, word_starts
-from courses.search_sql import TABLES, Row, best_snippet, fragment_rows, hit_rows, make_row, run
+from courses.search_sql import (
+    TABLES,
+    Found,
+    best_snippet,
+    fragment_rows,
+    hit_rows,
+    make_row,
+    run,
+)
 
 WEIGHTS = "{0.1, 0.2, 0.5, 1.0}"  # D (code), C (prose), B (summary, heading), A (title)
 NORMALIZATION = 1  # divide by 1 + log(length): long sections do not win by length alone
@@ -55,23 +63,25 @@ def lexemes(tree: str) -> list[str]:
     return [m[2].replace("''", "'") for m in LEXEME_RE.finditer(tree) if not m[1]]
 
 
-def words(query: Query, course, config: str, limit: int) -> list[Row]:
-    """Sections matching the query's words, best first (ts_rank over the weighted vector)."""
+def words(query: Query, course, config: str, limit: int) -> Found:
+    """The best `limit` sections matching the query's words (ts_rank over the weighted
+    vector), and whether there are more."""
     expression, params = tsquery(query, config)
     ranked = run(
         f"SELECT s.id, querytree(q.query) FROM (SELECT {expression} AS query) q "
         f"CROSS JOIN {TABLES['section']} s WHERE s.document @@ q.query AND s.course_id = %s "
         f"ORDER BY ts_rank('{WEIGHTS}', s.document, q.query, {NORMALIZATION}) DESC, s.id "
         "LIMIT %s",
-        [*params, course.pk, limit],
+        [*params, course.pk, limit + 1],
     )
     if not ranked:
-        return []
+        return [], False
     spans = word_starts(lexemes(ranked[0][1]))
     rows = hit_rows([r[0] for r in ranked], course.pk)
-    return [make_row(r, best_snippet(r[9], r[10], r[11], spans)) for r in rows]
+    shown = [make_row(r, best_snippet(r[9], r[10], r[11], spans)) for r in rows[:limit]]
+    return shown, len(rows) > limit
 
 
-def fragments(query: Query, course, limit: int) -> list[Row]:
+def fragments(query: Query, course, limit: int) -> Found:
     """Sections holding every word inside longer words or CJK text (substring pass)."""
     return fragment_rows(query, course.pk, limit, "strpos")

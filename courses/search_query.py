@@ -38,6 +38,8 @@ TOKEN_RE = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 WORD_RE = re.compile(r"\w+")
 HAS_WORD_RE = re.compile(r"[^\W_]")
 MARKS_RE = re.compile(f"([{START}{STOP}])")
+UNMARKED = f"[^{START}{STOP}]*"
+PAIRED_RE = re.compile(f"{UNMARKED}(?:{START}{UNMARKED}{STOP}{UNMARKED})*")
 
 
 @dataclass(frozen=True)
@@ -179,8 +181,17 @@ def excerpt(text: str, spans: Spans, words: int = SNIPPET_WORDS) -> str:
 def marked_html(text: str) -> SafeString:
     """Escape the snippet, then turn its START/STOP pairs into <mark> (unpaired ones go)."""
     # Escaping leaves the control characters alone, so the whole text is escaped at once.
+    escaped = html.escape(text)
+    if PAIRED_RE.fullmatch(text):  # as the engines cut them: each START closed before the next
+        marked = escaped.replace(START, "<mark>").replace(STOP, "</mark>")
+        return mark_safe(marked)  # noqa: S308 - every piece of text escaped above
+    return mark_safe(paired(escaped))  # noqa: S308 - every piece of text escaped above
+
+
+def paired(escaped: str) -> str:
+    """Escaped text with START/STOP pairs as <mark>, markers out of pairs dropped."""
     out, open_ = [], False
-    for piece in MARKS_RE.split(html.escape(text)):
+    for piece in MARKS_RE.split(escaped):
         if piece == START and not open_:
             out.append("<mark>")
             open_ = True
@@ -193,4 +204,4 @@ def marked_html(text: str) -> SafeString:
         out.pop()
     elif open_:
         out.append("</mark>")
-    return mark_safe("".join(out))  # noqa: S308 - every piece of text escaped above
+    return "".join(out)

@@ -50,6 +50,7 @@ WEIGHED = ["s.title", "s.summary", "s.heading", "s.prose", "s.code"]
 class Row:
     """A matched section, with its snippet (START/STOP around matches) still plain text."""
 
+    section_id: int
     kind: str
     anchor: str
     heading: str
@@ -60,6 +61,10 @@ class Row:
     course_title: str
     snippet: str
     code: bool  # the snippet is from a code block
+
+
+# An engine's answer: the best `limit` rows, and whether there were more.
+Found = tuple[list[Row], bool]
 
 
 def visible(course_id: int) -> list:
@@ -99,7 +104,7 @@ def best_snippet(summary: str, prose: str, code: str, spans) -> tuple[str, bool]
 
 def make_row(values: tuple, snippet: tuple[str, bool]) -> Row:
     """A Row from HIT_COLUMNS' first nine values and a (snippet, is code) pair."""
-    return Row(*values[1:9], *snippet)
+    return Row(*values[:9], *snippet)
 
 
 def fragment_rows(
@@ -109,7 +114,7 @@ def fragment_rows(
     find: str,
     narrow: tuple[str, list] = ("", []),
     checked: list[str] | None = None,
-) -> list[Row]:
+) -> Found:
     """Sections whose text holds every word of the query as a substring and none of its
     exclusions, heavier columns first (alternatives with `or` are not told apart here).
 
@@ -120,7 +125,7 @@ def fragment_rows(
     """
     words, excluded = query.words, query.excluded
     if not words:
-        return []
+        return [], False
     checked = words if checked is None else checked
     holds = ["1 = 1"] + [f"{find}({ALL_TEXT}, lower(%s)) > 0" for _ in checked]
     holds += [f"{find}({ALL_TEXT}, lower(%s)) = 0" for _ in excluded]
@@ -137,6 +142,8 @@ def fragment_rows(
         f"ORDER BY CASE {rank} ELSE 0 END DESC, {READING_ORDER} LIMIT %s"
     )
     params = [*narrow[1], *visible(course_id), *checked, *excluded]
-    params += [*[words[0]] * len(WEIGHED), limit]
+    params += [*[words[0]] * len(WEIGHED), limit + 1]
     spans = substrings(words)
-    return [make_row(r, best_snippet(r[9], r[10], r[11], spans)) for r in run(sql, params)]
+    rows = run(sql, params)
+    shown = [make_row(r, best_snippet(r[9], r[10], r[11], spans)) for r in rows[:limit]]
+    return shown, len(rows) > limit

@@ -15,6 +15,7 @@ from courses import search_pages
 from courses.languages import use_course_language
 from courses.models import Course
 from courses.search import LIMIT, PER_COURSE, Results, search_course, search_courses
+from courses.search_hits import query_url
 
 # Under the search box, fewer: the full page is one Enter away.
 POPUP_LIMIT = 8
@@ -26,6 +27,7 @@ def context(query: str, groups: list[Results], course: Course | None) -> dict:
         "course": course,
         "query": query,
         "search_query": query,  # the header's search box shows it
+        "query_url": query_url(query),
         "groups": groups,
         "shown": sum(len(g.hits) for g in groups),
         "more": any(g.more for g in groups),

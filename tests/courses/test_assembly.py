@@ -322,6 +322,14 @@ def test_a_marker_tag_found_in_content_is_drawn_again():
     assert pieces == ["a", "csrf", "", f"b {seen[0]}"]
 
 
+def test_filling_some_markers_keeps_the_others_for_each_view():
+    """A search page gets its query and results once; the header's slots stay markers."""
+    mark = fragments.Markers()
+    pieces = mark.split(f"a{mark('query')}b{mark('csrf')}c{mark('results')}d{mark('account')}")
+    some = fragments.fill_some(pieces, {"query": "Q", "results": "R"})
+    assert fragments.fill(some, lambda name, index: name.upper()) == "aQbCSRFcRdACCOUNT"
+
+
 def test_a_cached_answered_result_depends_on_whether_the_answer_was_asked_for(seed_course):
     """Same question, order, picks and outcome: revealed and hidden are different fragments."""
     question = Question.objects.get(key="alpine-musl")

@@ -246,3 +246,66 @@ def test_a_kept_results_page_shows_each_visitors_own_header(shipped, clock):
     assert "Log in" in newcomer
     assert "grace" not in due
     assert "Log in" in due
+
+
+def test_a_new_query_gets_its_own_title_box_and_results_on_a_kept_frame(shipped):
+    """The page around the results is kept once per course: it holds nothing of the query
+    that built it."""
+    page("/containers/search/?q=musl")
+    html = page("/containers/search/?q=%3Cb%3Exyzzy")
+    assert "<title>Search: &lt;b&gt;xyzzy · Containers in Practice</title>" in html
+    assert 'name="q" value="&lt;b&gt;xyzzy"' in html
+    assert "Nothing found for “&lt;b&gt;xyzzy”." in html
+    assert "musl" not in html
+
+
+def test_every_course_search_speaks_each_browsers_language_on_a_kept_frame(shipped):
+    """The every-course frame is kept per language: a German browser first, then English."""
+    german = page("/search/?q=musl", **{"Accept-Language": "de"})
+    english = page("/search/?q=commit", **{"Accept-Language": "en"})
+    assert '<html lang="de">' in german
+    assert '<html lang="en">' in english
+    assert "<h1>Search all courses</h1>" in english
+
+
+def snippets(html: str) -> dict[str, str]:
+    """Each hit's snippet paragraph by the hit's link."""
+    found = re.findall(r'<a href="([^"]+)">.*?</a>\s*<p class="search-snippet">(.*?)</p>', html)
+    return dict(found)
+
+
+def test_a_section_found_again_shows_the_new_querys_snippet(shipped):
+    """Hits are kept per section with their snippet left out: the next query marks its own."""
+    section = "/containers/images/base-images/#alpine-and-the-musl-caveat"
+    page("/containers/search/?q=musl")
+    snippet = snippets(page("/containers/search/?q=libc"))[section]
+    assert "musl <mark>libc</mark>" in snippet
+    assert "<mark>musl</mark>" not in snippet
+
+
+@pytest.mark.parametrize("order", [("distroless", "busybox"), ("busybox", "distroless")])
+def test_a_kept_hit_wraps_code_snippets_in_code_and_prose_not(shipped, order):
+    section = "/containers/images/base-images/#distroless"
+    found = {query: snippets(page(f"/containers/search/?q={query}"))[section] for query in order}
+    assert found["busybox"].startswith("<code>")
+    assert "<mark>busybox</mark>" in found["busybox"]
+    assert not found["distroless"].startswith("<code>")
+
+
+def test_instant_results_of_the_same_shape_show_each_their_own_query(shipped):
+    """Results are kept per shape (three hits, no more) without their query: "busybox"
+    after "musl" says and links "busybox" only."""
+    page("/containers/search/?q=musl", **{"HX-Request": "true"})
+    html = page("/containers/search/?q=busybox", **{"HX-Request": "true"})
+    assert html.count("3 results for “busybox”.") == 2  # the list and the live region
+    assert 'href="/containers/search/?q=busybox">All results</a>' in html
+    assert "musl</mark>" not in html.replace("<mark>musl</mark>", "")
+    assert "for “musl”" not in html
+
+
+def test_a_query_is_escaped_in_kept_results_and_its_links_are_encoded(shipped):
+    """The "<&" is no term (no letter or digit): "alpine <&" finds what "alpine" does."""
+    page("/containers/search/?q=alpine", **{"HX-Request": "true"})
+    html = page("/containers/search/?q=alpine+%3C%26", **{"HX-Request": "true"})
+    assert "7 results for “alpine &lt;&amp;”." in html
+    assert 'href="/containers/search/?q=alpine%20%3C%26">All results</a>' in html
