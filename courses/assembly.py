@@ -19,7 +19,8 @@ other assembled pages build on (the review page, quizzes/review_shell.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import secrets
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.contrib.auth.models import AnonymousUser
@@ -33,7 +34,15 @@ from django.utils.safestring import mark_safe
 from config.csrf_tokens import get_token
 from courses import slot_html
 from courses.content_cache import find_topic, seen_content_version, topic_questions
-from courses.fragments import Markers, encode_text, fill, fill_bytes, kept, render_split
+from courses.fragments import (
+    Markers,
+    encode_text,
+    fill,
+    fill_bytes,
+    fill_some,
+    kept,
+    render_split,
+)
 from courses.languages import use_course_language
 from courses.models import Topic
 from quizzes import clock
@@ -77,6 +86,25 @@ class Shell:
     body: bytes  # the body with its diagrams in their default state, encoded
     # The topic with its body, when it has diagrams: their state comes from the query string.
     diagram_topic: Topic | None = None
+    language: str = ""  # the interface language it was rendered in (its course's)
+    # `pieces` with the slots that show progress filled as for a visitor who has none.
+    newcomer_pieces: list = field(default_factory=list)
+    # Fresh forms by question and choice order, filled in as this process meets them.
+    ordered_forms: dict = field(default_factory=dict, repr=False)
+
+    def fresh_form(self, index: int, order: list[int]) -> list[str]:
+        """Question `index`'s fresh form with its choices in `order` (kept: four choices have
+        24 orders; a question with very many keeps filling its choices in per view)."""
+        key = (index, *order)
+        found = self.ordered_forms.get(key)
+        if found is None:
+            found = slot_html.ordered_form(self.forms[index], self.offered[index], order)
+            if len(self.ordered_forms) < MAX_ORDERED_FORMS:
+                self.ordered_forms[key] = found
+        return found
+
+
+MAX_ORDERED_FORMS = 512  # per shell: 7 questions of 4 choices need 168
 
 
 # -- the page view ---------------------------------------------------------------------------
@@ -110,7 +138,10 @@ def respond(
 ) -> HttpResponse:
     use_course_language(request, shell.topic.course)
     visit = TopicVisit(request, shell, override)
-    return HttpResponse(fill_bytes(shell.pieces, visit.slot), status=status)
+    pieces = shell.pieces
+    if visit.learner is None and visit.language == shell.language:
+        pieces = shell.newcomer_pieces  # no progress to show: fewer slots to fill
+    return HttpResponse(fill_bytes(pieces, visit.slot), status=status)
 
 
 def shell_for(course_slug: str, topic_slug: str) -> Shell | None:
@@ -236,6 +267,10 @@ class TopicVisit(PageVisit):
     def read_html(self) -> str:
         return slot_html.read_html(self.language, self.shell.topic, self.score, self.csrf_html)
 
+    def fresh_value(self, name: str, _: int) -> str:
+        """What a fresh form fills in per view: a new nonce, the visitor's CSRF token."""
+        return secrets.token_hex(12) if name == "nonce" else self.csrf_html
+
     def question(self, index: int) -> str:
         question = self.shell.questions[index]
         if self.override is not None and self.override.question.pk == question.pk:
@@ -244,8 +279,7 @@ class TopicVisit(PageVisit):
         offered = self.shell.offered[index]
         order = offered.order(order_key(self.seed, question.pk))
         if latest is None or (self.query and self.request.GET.get("retry") == question.key):
-            values = slot_html.fresh_form_values(offered, order, self.csrf_html)
-            return fill(self.shell.forms[index], values)
+            return fill(self.shell.fresh_form(index, order), self.fresh_value)
         return slot_html.answered_html(
             self.language,
             self.shell.version,
@@ -279,8 +313,25 @@ def build_shell(version: str, course_slug: str, topic_slug: str) -> Shell | None
             body=render_body(HttpRequest(), full).encode(),
             diagram_topic=full if full.diagrams else None,
         )
-        shell.pieces = encode_text(render_split(lambda mark: render_shell(shell, mark)))
+        split = render_split(lambda mark: render_shell(shell, mark))
+        shell.language = translation.get_language()
+        shell.pieces = encode_text(split)
+        shell.newcomer_pieces = encode_text(fill_some(split, newcomer_slots(shell)))
     return shell
+
+
+def newcomer_slots(shell: Shell) -> dict[str, str]:
+    """What the slots showing progress hold for a visitor who has none (no learner yet):
+    the same for every such visitor, so filled in once per shell."""
+    score = TopicStatus(total=len(shell.questions))  # what TopicVisit reads for them
+    language = shell.language
+    return {
+        "score": slot_html.score_html(language, score),
+        "summary": slot_html.summary_html(
+            language, shell.version, shell.topic, shell.questions, score
+        ),
+        "reviews": slot_html.review_link_html(language, 0),
+    }
 
 
 @dataclass(frozen=True)

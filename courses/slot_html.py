@@ -169,6 +169,21 @@ class Offered:
         return choice_order(self.movable, self.ids, key)
 
 
+def ordered_form(form: list[str], offered: Offered, order: list[int]) -> list[str]:
+    """A fresh form's pieces with its choices put in `order`: only the nonce and CSRF token
+    are left to fill per view (a question has only so many orders to keep)."""
+    out = [form[0]]
+    for i in range(1, len(form) - 1, 3):
+        name, index, text = form[i : i + 3]
+        if name == "token":
+            out[-1] += offered.tokens_html[order[int(index)]] + text
+        elif name == "text":
+            out[-1] += offered.texts[order[int(index)]] + text
+        else:
+            out += [name, index, text]
+    return out
+
+
 def fresh_form_values(offered: Offered, order: list[int], csrf: str) -> Callable[[str, int], str]:
     """What a fresh form's markers take for one visitor: the choices in their `order`, a new
     nonce, their CSRF token."""

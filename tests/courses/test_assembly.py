@@ -6,6 +6,7 @@ visitors, learners with answers, signed-in users, forms sent back with an error,
 states from the query string, pending messages and topics without questions.
 """
 
+import itertools
 import re
 
 import pytest
@@ -16,7 +17,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from courses import content_cache, fragments, slot_html
+from courses import assembly, content_cache, fragments, slot_html
 from courses.content_cache import topic_questions
 from courses.models import Course, Topic
 from quizzes.learners import current_learner, order_seed
@@ -88,6 +89,31 @@ def test_a_visitors_page_is_the_templates(client, seed_course):
     assembled, reference = both(client, SEED_URL)
     assert normalized(assembled) == normalized(reference)
     assert assembled.count('name="nonce"') == Question.objects.filter(is_active=True).count()
+
+
+def test_newcomers_pages_in_any_choice_order_are_the_templates(seed_course):
+    """Visitors with no progress share the shell's progress slots and its forms kept per
+    choice order: twelve newcomers, each their own order, each the template's page."""
+    orders = set()
+    for _ in range(12):
+        assembled, reference = both(Client(), SEED_URL)
+        assert normalized(assembled) == normalized(reference)
+        question = Question.objects.get(key="alpine-musl")
+        orders.add(tuple(question_form(assembled, question)[1]))
+    assert len(orders) > 1
+
+
+def test_a_shell_keeps_a_bounded_number_of_ordered_forms(seed_course, monkeypatch):
+    """A question with very many choices cannot grow a shell without end: past the bound,
+    forms are still filled in the order asked for, just not kept."""
+    monkeypatch.setattr(assembly, "MAX_ORDERED_FORMS", 5)
+    shell = assembly.shell_for("containers", "base-images")
+    offered = shell.offered[0]
+    for order in itertools.permutations(range(len(offered.pks))):
+        form = "".join(shell.fresh_form(0, list(order)))
+        shown = re.findall(r'name="choice" value="([^"]+)"', form)
+        assert shown == [offered.tokens_html[i] for i in order]
+    assert len(shell.ordered_forms) == 5
 
 
 def test_a_learners_page_is_the_templates(client, seed_course):
