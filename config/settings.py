@@ -125,6 +125,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend, placeholders rewritten once per statement (config/sqlite_backend).
+    DATABASES["default"]["ENGINE"] = "config.sqlite_backend"
     # IMMEDIATE takes the write lock at BEGIN, so read-then-write transactions never hit
     # "database is locked" mid-way; WAL + synchronous=NORMAL keeps concurrent writes fast.
     DATABASES["default"]["OPTIONS"] = {

@@ -79,7 +79,7 @@ def test_default_database_is_sqlite_in_the_project():
     env.pop("DATABASE_URL", None)
     result = run_python(PRINT_SETTINGS, env)
     values = json.loads(result.stdout)
-    assert values["engine"] == "django.db.backends.sqlite3"
+    assert values["engine"] == "config.sqlite_backend"  # Django's, see config/sqlite_backend
     assert values["name"].endswith("db.sqlite3")
 
 

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import connections, transaction
 
 pytestmark = pytest.mark.skipif(
-    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3",
+    settings.DATABASES["default"]["ENGINE"] != "config.sqlite_backend",
     reason="SQLite settings only apply when DATABASE_URL is a SQLite database",
 )
 
