@@ -19,7 +19,6 @@ other assembled pages build on (the review page, quizzes/review_shell.py).
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -53,6 +52,7 @@ from quizzes.progress import (
     QuestionState,
     TopicAttempts,
     TopicStatus,
+    new_nonce,
     question_state,
     read_status,
 )
@@ -86,7 +86,6 @@ class Shell:
     body: bytes  # the body with its diagrams in their default state, encoded
     # The topic with its body, when it has diagrams: their state comes from the query string.
     diagram_topic: Topic | None = None
-    language: str = ""  # the interface language it was rendered in (its course's)
     # `pieces` with the slots that show progress filled as for a visitor who has none.
     newcomer_pieces: list = field(default_factory=list)
     # Fresh forms by question and choice order, filled in as this process meets them.
@@ -98,7 +97,8 @@ class Shell:
         key = (index, *order)
         found = self.ordered_forms.get(key)
         if found is None:
-            found = slot_html.ordered_form(self.forms[index], self.offered[index], order)
+            choices = slot_html.choices_in(self.offered[index], order)
+            found = fill_some(self.forms[index], choices)
             if len(self.ordered_forms) < MAX_ORDERED_FORMS:
                 self.ordered_forms[key] = found
         return found
@@ -138,9 +138,8 @@ def respond(
 ) -> HttpResponse:
     use_course_language(request, shell.topic.course)
     visit = TopicVisit(request, shell, override)
-    pieces = shell.pieces
-    if visit.learner is None and visit.language == shell.language:
-        pieces = shell.newcomer_pieces  # no progress to show: fewer slots to fill
+    # A visitor with no progress: its slots come filled in the newcomers' frame.
+    pieces = shell.newcomer_pieces if visit.learner is None else shell.pieces
     return HttpResponse(fill_bytes(pieces, visit.slot), status=status)
 
 
@@ -269,7 +268,7 @@ class TopicVisit(PageVisit):
 
     def fresh_value(self, name: str, _: int) -> str:
         """What a fresh form fills in per view: a new nonce, the visitor's CSRF token."""
-        return secrets.token_hex(12) if name == "nonce" else self.csrf_html
+        return new_nonce() if name == "nonce" else self.csrf_html
 
     def question(self, index: int) -> str:
         question = self.shell.questions[index]
@@ -314,17 +313,17 @@ def build_shell(version: str, course_slug: str, topic_slug: str) -> Shell | None
             diagram_topic=full if full.diagrams else None,
         )
         split = render_split(lambda mark: render_shell(shell, mark))
-        shell.language = translation.get_language()
         shell.pieces = encode_text(split)
-        shell.newcomer_pieces = encode_text(fill_some(split, newcomer_slots(shell)))
+        newcomers = newcomer_slots(shell, translation.get_language())
+        shell.newcomer_pieces = encode_text(fill_some(split, lambda name, _: newcomers.get(name)))
     return shell
 
 
-def newcomer_slots(shell: Shell) -> dict[str, str]:
+def newcomer_slots(shell: Shell, language: str) -> dict[str, str]:
     """What the slots showing progress hold for a visitor who has none (no learner yet):
-    the same for every such visitor, so filled in once per shell."""
+    the same for every such visitor, so filled in once per shell (in its course's language,
+    the one every view of the topic speaks)."""
     score = TopicStatus(total=len(shell.questions))  # what TopicVisit reads for them
-    language = shell.language
     return {
         "score": slot_html.score_html(language, score),
         "summary": slot_html.summary_html(

@@ -93,15 +93,16 @@ def fill_bytes(pieces: list, value: Callable[[str, int], str | bytes]) -> bytes:
     return b"".join(out)
 
 
-def fill_some(pieces: list[str], values: dict[str, str]) -> list[str]:
-    """Pieces with the markers named in `values` filled and every other marker kept."""
+def fill_some(pieces: list[str], value: Callable[[str, int], str | None]) -> list[str]:
+    """Pieces with the markers `value(name, index)` knows filled (None: kept for later)."""
     out = [pieces[0]]
     for i in range(1, len(pieces) - 1, 3):
         name, index, text = pieces[i : i + 3]
-        if name in values:
-            out[-1] += values[name] + text
-        else:
+        filled = value(name, int(index or 0))
+        if filled is None:
             out += [name, index, text]
+        else:
+            out[-1] += filled + text
     return out
 
 

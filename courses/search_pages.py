@@ -121,7 +121,8 @@ def make(
         f"search-frame:{version}:{scope}:{language}",
         lambda: render_split(lambda mark: page(context, mark, frame=True)),
     )
-    return Answer(language, fill_some(pieces, {"query": escape(query), "results": results}))
+    values = {"query": escape(query), "results": results}
+    return Answer(language, fill_some(pieces, lambda name, _: values.get(name)))
 
 
 def page(context: dict, mark: Markers, frame: bool = False) -> str:

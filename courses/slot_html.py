@@ -10,7 +10,6 @@ content version.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -169,31 +168,16 @@ class Offered:
         return choice_order(self.movable, self.ids, key)
 
 
-def ordered_form(form: list[str], offered: Offered, order: list[int]) -> list[str]:
-    """A fresh form's pieces with its choices put in `order`: only the nonce and CSRF token
-    are left to fill per view (a question has only so many orders to keep)."""
-    out = [form[0]]
-    for i in range(1, len(form) - 1, 3):
-        name, index, text = form[i : i + 3]
-        if name == "token":
-            out[-1] += offered.tokens_html[order[int(index)]] + text
-        elif name == "text":
-            out[-1] += offered.texts[order[int(index)]] + text
-        else:
-            out += [name, index, text]
-    return out
+def choices_in(offered: Offered, order: list[int]) -> Callable[[str, int], str | None]:
+    """What a fresh form's choice markers take with the choices in `order` (None for its
+    other markers: the nonce and the CSRF token)."""
 
-
-def fresh_form_values(offered: Offered, order: list[int], csrf: str) -> Callable[[str, int], str]:
-    """What a fresh form's markers take for one visitor: the choices in their `order`, a new
-    nonce, their CSRF token."""
-
-    def value(name: str, n: int) -> str:
+    def value(name: str, n: int) -> str | None:
         if name == "token":
             return offered.tokens_html[order[n]]
         if name == "text":
             return offered.texts[order[n]]
-        return secrets.token_hex(12) if name == "nonce" else csrf
+        return None
 
     return value
 

@@ -249,8 +249,13 @@ def question_state(
             state.revealed = attempt.revealed_at is not None
         state.picked = picked if picked is not None else {c.pk for c in attempt.choices.all()}
     else:
-        state.nonce = secrets.token_hex(12)
+        state.nonce = new_nonce()
     return state
+
+
+def new_nonce() -> str:
+    """A fresh form's nonce: the answer it sends is recorded once, however often it is sent."""
+    return secrets.token_hex(12)
 
 
 @dataclass(frozen=True)

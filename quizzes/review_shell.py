@@ -8,6 +8,7 @@ fragments are rendered by the template as before: they follow an answer, not eve
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -18,6 +19,7 @@ from courses import slot_html
 from courses.assembly import PageVisit, frame_markers
 from courses.fragments import Markers, encode_text, fill_bytes, kept, pieces, render_split
 from quizzes.models import Question
+from quizzes.progress import new_nonce
 from quizzes.visitors import order_key
 
 REVIEW_PAGE = "quizzes/review.html"
@@ -50,15 +52,19 @@ class ReviewVisit(PageVisit):
         self.shell, self.due = shell, due
 
     def slot(self, name: str, index: int) -> str:
-        if name in {"token", "text", "nonce"}:
-            return self.form(name, index)
+        if name in {"token", "text"}:
+            return self.choices(name, index)
+        if name == "nonce":
+            return new_nonce()
         return getattr(self, f"{name}_html")
 
     @cached_property
-    def form(self):
+    def choices(self) -> Callable[[str, int], str | None]:
+        """The fresh form's choices in this learner's order."""
         offered = self.shell.offered
-        order = offered.order(order_key(self.seed, self.shell.question.pk))
-        return slot_html.fresh_form_values(offered, order, self.csrf_html)
+        return slot_html.choices_in(
+            offered, offered.order(order_key(self.seed, self.shell.question.pk))
+        )
 
     @property
     def due_html(self) -> str:
