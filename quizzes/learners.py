@@ -8,16 +8,21 @@ signing up merges that learner into the account's. Visitors who never answer get
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Min
 from django.http import HttpRequest
 
+from quizzes.answer_store import NotThisBrowser
 from quizzes.models import Attempt, Learner, TopicProgress, new_seed
 from quizzes.review import merge_cards
 from quizzes.visitors import reset_visitor, visitor
 
 # Anonymous learners of earlier releases lived in the session; they move to the cookie.
 LEGACY_SESSION_KEY = "learner_id"
+T = TypeVar("T")
 
 
 def current_learner(request: HttpRequest, *, verified: bool = False) -> Learner | None:
@@ -66,14 +71,21 @@ def adopt_legacy_learner(request: HttpRequest) -> Learner | None:
     return learner
 
 
-def cookie_learner(request: HttpRequest) -> Learner | None:
-    """The anonymous learner the signed visitor cookie names, without reading its row: the
-    answer's own locking read checks that the row is still this browser's (`verify_key` of
-    quizzes/answer_store.py::read), which saves a query on every answer. None for accounts
-    and visitors who never answered."""
-    if request.user.is_authenticated or visitor(request).learner_id is None:
-        return None
-    return current_learner(request)
+def record_as_this_browser(request: HttpRequest, record: Callable[..., T]) -> T:
+    """`record(learner)` as the request's learner (an answer's writes).
+
+    An anonymous learner the signed visitor cookie names is used without reading its row: the
+    answer's own locking read checks the row is still this browser's (`verify_key` of
+    quizzes/answer_store.py::read), which saves a query on every answer. Otherwise (an
+    account, a first answer, a row gone or an account's now) the learner is read or created
+    first."""
+    if not request.user.is_authenticated and visitor(request).learner_id is not None:
+        learner = current_learner(request)
+        try:
+            return record(learner, verify_key=learner.visitor_key)
+        except NotThisBrowser:
+            pass  # answer as whoever this browser is now
+    return record(learner_for_answer(request))
 
 
 def learner_for_answer(request: HttpRequest) -> Learner:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -21,11 +20,15 @@ from courses.listing import course_list
 from courses.models import Course, Topic
 from courses.views import active_course
 from quizzes import clock, review
-from quizzes.answer_store import NotThisBrowser
 from quizzes.answers import check_answer, is_live, record_and_score, reveal_answer
 from quizzes.forms import AnswerForm
 from quizzes.grading import AnswerError
-from quizzes.learners import cookie_learner, current_learner, learner_for_answer, order_seed
+from quizzes.learners import (
+    current_learner,
+    learner_for_answer,
+    order_seed,
+    record_as_this_browser,
+)
 from quizzes.models import Attempt, Question, TopicProgress
 from quizzes.progress import (
     TopicStatus,
@@ -123,18 +126,6 @@ def submit(request: HttpRequest, found: content_cache.Answerable) -> Submitted:
         return Submitted(error=_(str(error)), status=409)
     picked = {c.pk for c in question.choices.all() if c.token in grade.picked}
     return Submitted(attempt=attempt, score=score, picked=picked)
-
-
-def record_as_this_browser(request: HttpRequest, record: Callable) -> tuple:
-    """`record(learner)` as the request's learner: the one the visitor cookie names, checked
-    by the answer's own locking read (no query of its own), else read or created first."""
-    learner = cookie_learner(request)
-    if learner is not None:
-        try:
-            return record(learner, verify_key=learner.visitor_key)
-        except NotThisBrowser:
-            pass  # gone, or an account's now: answer as whoever this browser is
-    return record(learner_for_answer(request))
 
 
 @require_POST
