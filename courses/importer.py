@@ -21,7 +21,6 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from courses.content import CourseSource, Problem, QuestionSource, TopicSource
-from courses.content_cache import forget_seen_version
 from courses.content_tree import UnknownCourse, parse_content  # noqa: F401 - re-exported
 from courses.impact import impact_report, retired_course_impact
 from courses.lint import lint_course
@@ -163,10 +162,6 @@ def load_content(
         sync_card_activity(loaded)
         if check:
             transaction.set_rollback(True)
-        else:
-            # This process's pages show the new content at once (others within a second).
-            transaction.on_commit(forget_seen_version)
-    forget_seen_version()
     for source in sources:
         # --check reviews the whole tree; a load re-lints only what changed (the rest was shown).
         report.warnings += lint_course(source, None if check else changed[source.slug])
