@@ -67,13 +67,7 @@ def render_split(render: Callable[[Markers], str]) -> list[str]:
 
 def fill(pieces: list[str], value: Callable[[str, int], str]) -> str:
     """Join pieces split at markers, asking `value(name, index)` for each marker."""
-    out = []
-    # Markers.split gives [text, name, index, text, name, index, …, text].
-    for i in range(0, len(pieces) - 1, 3):
-        out.append(pieces[i])
-        out.append(value(pieces[i + 1], int(pieces[i + 2] or 0)))
-    out.append(pieces[-1])
-    return "".join(out)
+    return "".join(filled(pieces, value))
 
 
 def encode_text(pieces: list[str]) -> list[str | bytes]:
@@ -84,13 +78,18 @@ def encode_text(pieces: list[str]) -> list[str | bytes]:
 
 def fill_bytes(pieces: list, value: Callable[[str, int], str | bytes]) -> bytes:
     """`fill` for pieces from `encode_text`: the response body, encoding only the values."""
+    return b"".join(p if isinstance(p, bytes) else p.encode() for p in filled(pieces, value))
+
+
+def filled(pieces: list, value: Callable[[str, int], Any]) -> list:
+    """The pieces' text with each marker's value between (Markers.split gives [text, name,
+    index, text, name, index, …, text])."""
     out = []
     for i in range(0, len(pieces) - 1, 3):
         out.append(pieces[i])
-        filled = value(pieces[i + 1], int(pieces[i + 2] or 0))
-        out.append(filled if isinstance(filled, bytes) else filled.encode())
+        out.append(value(pieces[i + 1], int(pieces[i + 2] or 0)))
     out.append(pieces[-1])
-    return b"".join(out)
+    return out
 
 
 def fill_some(pieces: list[str], value: Callable[[str, int], str | None]) -> list[str]:
