@@ -6,10 +6,13 @@ visitors, learners with answers, signed-in users, forms sent back with an error,
 states from the query string, pending messages and topics without questions.
 """
 
+import ast
 import itertools
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -386,3 +389,18 @@ def test_junk_in_the_query_string_keeps_no_fragment_of_its_own(client, seed_cour
         html = client.get(f"{SEED_URL}?utm={n}").content.decode()
         assert f'href="/accounts/login/?next={SEED_URL}%3Futm%3D{n}"' in html
     assert len(fragments.pieces.entries) == kept
+
+
+def test_page_assembly_has_no_function_over_forty_lines():
+    """Issue 15's promise: a reader follows a page view through page assembly in one
+    sitting; no function of it runs over 40 lines."""
+    modules = ["assembly", "fragments", "slot_html", "content_cache"]
+    too_long = []
+    for name in modules:
+        path = Path(settings.BASE_DIR, "courses", f"{name}.py")
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                lines = node.end_lineno - node.lineno + 1
+                if lines > 40:
+                    too_long.append(f"courses/{name}.py::{node.name} ({lines} lines)")
+    assert too_long == []
