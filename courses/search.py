@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from django.db import connection
 from django.urls import get_script_prefix, reverse
@@ -37,9 +38,10 @@ PER_COURSE = 5  # hits per course when searching every course
 TOPIC_URLS = 8192  # topic URLs kept per process: one per topic, about 100 bytes each
 
 
-@dataclass(frozen=True)
-class Hit:
-    """One section found: where it is, what it is called, and a snippet (safe HTML)."""
+class Hit(NamedTuple):
+    """One section found: where it is, what it is called, and a snippet (safe HTML).
+
+    A named tuple, as Row is: one is built for every hit of every search."""
 
     section_id: int
     course_slug: str

@@ -60,7 +60,7 @@ def hits_html(version: str, hits: list[Hit]) -> SafeString:
 def item(hit: Hit, mark: Markers) -> str:
     """The hit's list item with a marker for its snippet (none when it has none)."""
     snippet = mark_safe(mark("snippet")) if hit.snippet else ""  # noqa: S308 - our marker
-    return render_to_string(f"{TEMPLATE}#hit", {"hit": replace(hit, snippet=snippet)})
+    return render_to_string(f"{TEMPLATE}#hit", {"hit": hit._replace(snippet=snippet)})
 
 
 def query_url(query: str) -> str:

@@ -13,7 +13,7 @@ snippets (courses/search_sqlite.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import connection
 
@@ -46,9 +46,10 @@ ALL_TEXT = (
 WEIGHED = ["s.title", "s.summary", "s.heading", "s.prose", "s.code"]
 
 
-@dataclass(frozen=True)
-class Row:
-    """A matched section, with its snippet (START/STOP around matches) still plain text."""
+class Row(NamedTuple):
+    """A matched section, with its snippet (START/STOP around matches) still plain text.
+
+    A named tuple: built for every hit of every search, at C speed from the engine's row."""
 
     section_id: int
     kind: str
