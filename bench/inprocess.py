@@ -12,7 +12,9 @@ The database must hold a loaded course (as `make bench` leaves one). Figures are
 five batches of process CPU time, so other work on the machine moves them less than wall time;
 `--profile anonymous` prints a cProfile of that target instead (py-spy, in the bench extra,
 samples with less overhead: `py-spy record -f raw -- python bench/inprocess.py ...`);
-`--kinds` adds each search query's own figure.
+`--kinds` adds each search query's own figure, and `--sql` what the search targets' SQL
+statements cost in SQLite alone: captured once through Django, then replayed on a plain
+sqlite3 connection (the part of a search no Python change can take away).
 No server, no network: what a page view costs the app alone, to compare changes.
 """
 
@@ -43,6 +45,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--targets", default=DEFAULT_TARGETS, help=f"of {', '.join(TARGETS)}")
     parser.add_argument("--kinds", action="store_true", help="each search query's own figure")
+    parser.add_argument("--sql", action="store_true", help="search SQL in SQLite alone")
     parser.add_argument("--profile", choices=TARGETS)
     parser.add_argument("--json", action="store_true", help="one JSON line (for bench/run.py)")
     args = parser.parse_args()
@@ -72,6 +75,11 @@ def main() -> None:
     print(summary(best))
     if args.kinds:
         print_kinds(app, targets, args.requests)
+    if args.sql:
+        for name in SEARCH_TARGETS:
+            if name in targets:
+                ms, statements = sql_alone(app, targets[name])
+                print(f"{name} SQL alone {ms:.3f} ms ({statements:.1f} statements) per request")
 
 
 def summary(best: dict[str, float]) -> str:
@@ -156,6 +164,33 @@ def batches(app, requests: list[Request], count: int) -> float:
             get(app, requests[i % len(requests)])
         best = min(best, (time.process_time() - began) / per_batch * 1000)
     return best
+
+
+def sql_alone(app, requests: list[Request]) -> tuple[float, float]:
+    """Milliseconds and statements per request that the requests' SQL costs in SQLite alone
+    (best of five replays on a plain sqlite3 connection to the same database)."""
+    import sqlite3
+
+    from django.db import connection
+    from django.db.backends.sqlite3.base import FORMAT_QMARK_REGEX
+
+    captured = []
+
+    def keep(execute, sql, params, many, context):
+        captured.append((FORMAT_QMARK_REGEX.sub("?", sql).replace("%%", "%"), params or ()))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(keep):
+        for request in requests:
+            get(app, request)
+    raw = sqlite3.connect(connection.settings_dict["NAME"])
+    best = float("inf")
+    for _ in range(5):
+        began = time.perf_counter()
+        for sql, params in captured:
+            raw.execute(sql, params).fetchall()
+        best = min(best, (time.perf_counter() - began) / len(requests) * 1000)
+    return best, len(captured) / len(requests)
 
 
 def profile(app, requests: list[Request], count: int) -> None:
