@@ -33,6 +33,9 @@ from quizzes.stats import (
 )
 
 LEARNERS_PER_PAGE = 50
+# The longest address the login page is asked to come back to; a longer one (Django would
+# refuse a redirect over 16 KB with a 400) comes back to its path alone.
+MAX_NEXT = 2048
 
 
 def may_see(user, course: Course) -> bool:
@@ -48,6 +51,12 @@ def visible_courses(user) -> QuerySet[Course]:
     return courses if user.is_superuser else courses.filter(instructors=user)
 
 
+def back_after_login(request: HttpRequest) -> str:
+    """Where the login page sends a visitor back to: this address, or its path if too long."""
+    full = request.get_full_path()
+    return full if len(full) <= MAX_NEXT else request.path
+
+
 def staff_required(view: Callable) -> Callable:
     """Anonymous visitors go to the login page; signed-in non-staff get a 403, never data.
 
@@ -58,7 +67,7 @@ def staff_required(view: Callable) -> Callable:
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
+            return redirect_to_login(back_after_login(request))
         if not (request.user.is_active and request.user.is_staff):
             raise PermissionDenied(_("The results dashboard is for staff."))
         if "course_slug" in kwargs:

@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -52,6 +53,17 @@ def test_anonymous_visitors_are_sent_to_log_in(client, data):
         response = client.get(url)
         assert response.status_code == 302, url
         assert response["Location"].startswith(reverse("login") + "?next="), url
+
+
+def test_an_address_too_long_to_carry_sends_to_log_in_without_its_query(client, data):
+    """Django refuses to redirect to over 16 KB; the login page then comes back to the path
+    alone instead of answering 400."""
+    url = reverse("results:learners", args=["course"])
+    response = client.get(url, {"q": "é" * 9000})
+    assert response.status_code == 302
+    location = urlsplit(response["Location"])
+    assert location.path == reverse("login")
+    assert parse_qs(location.query) == {"next": [url]}
 
 
 def test_learners_get_403_and_no_data(client, data):
