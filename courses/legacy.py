@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.db.models import Case, F, IntegerField, Value, When
 from django.http import Http404, HttpRequest, HttpResponsePermanentRedirect
 from django.urls import reverse
+from django.utils.http import MAX_URL_LENGTH
 from django.views.decorators.http import require_safe
 
 from courses.models import Chapter, Topic
@@ -19,8 +20,12 @@ COURSE_ORDER = (F("course__order").asc(nulls_last=True), "course__title", "cours
 
 
 def with_query(url: str, request: HttpRequest | None) -> str:
+    """The new address with the old one's query string, unless that makes it longer than
+    Django follows as a `next` (a redirect over 16 KB would be a 400): then without."""
     query = request.META.get("QUERY_STRING", "") if request is not None else ""
-    return f"{url}?{query}" if query else url
+    if not query or len(url) + 1 + len(query) > MAX_URL_LENGTH:
+        return url
+    return f"{url}?{query}"
 
 
 def redirect_chapter(chapter_slug: str) -> HttpResponsePermanentRedirect:

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import MAX_URL_LENGTH
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -33,9 +34,6 @@ from quizzes.stats import (
 )
 
 LEARNERS_PER_PAGE = 50
-# The longest address the login page is asked to come back to; a longer one (Django would
-# refuse a redirect over 16 KB with a 400) comes back to its path alone.
-MAX_NEXT = 2048
 
 
 def may_see(user, course: Course) -> bool:
@@ -52,9 +50,10 @@ def visible_courses(user) -> QuerySet[Course]:
 
 
 def back_after_login(request: HttpRequest) -> str:
-    """Where the login page sends a visitor back to: this address, or its path if too long."""
+    """Where the login page sends a visitor back to: this address, or its path alone when it
+    is longer than Django follows as a `next` (a redirect over 16 KB would even be a 400)."""
     full = request.get_full_path()
-    return full if len(full) <= MAX_NEXT else request.path
+    return full if len(full) <= MAX_URL_LENGTH else request.path
 
 
 def staff_required(view: Callable) -> Callable:

@@ -114,3 +114,27 @@ def test_logout_message_shows_on_a_cached_topic_page(client, ada):
     client.force_login(ada)
     html = client.post(reverse("logout"), {"next": TOPIC}, follow=True).content.decode()
     assert "You are logged out." in messages_of(html)[0]
+
+
+LONG_NEXT = "/" + "a" * 17000  # over what Django will redirect to (16 KB)
+
+
+def test_login_with_a_next_address_too_long_to_follow_lands_on_the_home_page(client, ada):
+    """Logged in, not a 400: the address is dropped, as one from another site would be."""
+    data = {"username": "ada", "password": PASSWORD, "next": LONG_NEXT}
+    response = client.post(reverse("login"), data)
+    assert (response.status_code, response["Location"]) == (302, reverse("courses:home"))
+    assert client.session["_auth_user_id"] == str(ada.pk)
+
+
+def test_sign_up_with_a_next_address_too_long_to_follow_lands_on_the_home_page(client, seed_course):
+    data = {"username": "bob", "password1": PASSWORD, "password2": PASSWORD, "next": LONG_NEXT}
+    response = client.post(reverse("signup"), data)
+    assert (response.status_code, response["Location"]) == (302, reverse("courses:home"))
+    assert get_user_model().objects.filter(username="bob").exists()
+
+
+def test_logout_with_a_next_address_too_long_to_follow_lands_on_the_home_page(client, ada):
+    client.force_login(ada)
+    response = client.post(reverse("logout"), {"next": LONG_NEXT})
+    assert (response.status_code, response["Location"]) == (302, reverse("courses:home"))
