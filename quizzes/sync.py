@@ -163,6 +163,7 @@ def sync_questions(
         move_keys(existing, moves)
     kept: set[int] = set()
     new_answer: list[int] = []
+    new: list[tuple[Question, QuestionSource, RenderedQuestion]] = []
     rows = zip(sources, rendered, matches, keys, strict=True)
     for position, (src, page, question, key) in enumerate(rows):
         values = {
@@ -178,25 +179,28 @@ def sync_questions(
             "is_active": True,
             "key_authored": bool(src.key),
         }
-        created = question is None
-        if created:
-            question = Question.objects.create(topic=topic, key=key, **values)
+        if question is None:
+            new.append((Question(topic=topic, key=key, **values), src, page))
             report.add("questions", "created")
-        else:
-            if question.version != src.version and answer_changed(src, question):
-                new_answer.append(question.pk)
-            changed = (
-                question.version != src.version
-                or not question.is_active
-                or question.position != position
-                or question.pk in moves
-            )
-            for k, v in values.items():
-                setattr(question, k, v)
-            question.save()
-            report.add("questions", "updated" if changed else "unchanged")
+            continue
+        if question.version != src.version and answer_changed(src, question):
+            new_answer.append(question.pk)
+        changed = (
+            question.version != src.version
+            or not question.is_active
+            or question.position != position
+            or question.pk in moves
+        )
+        for k, v in values.items():
+            setattr(question, k, v)
+        question.save()
+        report.add("questions", "updated" if changed else "unchanged")
         kept.add(question.pk)
-        sync_choices(question, src, page, new=created)
+        sync_choices(question, src, page)
+    # New questions and their choices in two statements: on a cold load that is most rows.
+    created = Question.objects.bulk_create([q for q, _, _ in new])
+    kept.update(q.pk for q in created)
+    Choice.objects.bulk_create([c for q, src, page in new for c in new_choices(q, src, page)])
     if new_answer:
         restart_cards(new_answer, clock.now())
     retired = (
@@ -219,20 +223,10 @@ CHOICE_FIELDS = [
 ]
 
 
-def sync_choices(
-    question: Question, src: QuestionSource, page: RenderedQuestion, *, new: bool = False
-) -> None:
-    """Upsert choices by their text; retire the ones no longer offered."""
-    # A question created just now has no choices to read or retire (two queries saved per
-    # question, which is most of a cold load's queries).
-    existing = {} if new else {normalize(c.text): c for c in question.choices.all()}
-    kept: set[int] = set()
-    to_create = []
-    to_update = []
-    for position, (choice_src, choice_page) in enumerate(
-        zip(src.choices, page.choices, strict=True)
-    ):
-        values = {
+def choice_values(src: QuestionSource, page: RenderedQuestion) -> list[dict]:
+    """The stored values of each choice a question offers, in order."""
+    return [
+        {
             "text": choice_src.text,
             "text_html": choice_page.text_html,
             "is_correct": choice_src.is_correct,
@@ -241,7 +235,26 @@ def sync_choices(
             "position": position,
             "is_active": True,
         }
-        choice = existing.get(normalize(choice_src.text))
+        for position, (choice_src, choice_page) in enumerate(
+            zip(src.choices, page.choices, strict=True)
+        )
+    ]
+
+
+def new_choices(question: Question, src: QuestionSource, page: RenderedQuestion) -> list[Choice]:
+    """Unsaved choices of a question created just now (it has none to read or retire)."""
+    return [Choice(question=question, **values) for values in choice_values(src, page)]
+
+
+def sync_choices(question: Question, src: QuestionSource, page: RenderedQuestion) -> None:
+    """Upsert the choices of a stored question by their text; retire the ones no longer
+    offered."""
+    existing = {normalize(c.text): c for c in question.choices.all()}
+    kept: set[int] = set()
+    to_create = []
+    to_update = []
+    for values in choice_values(src, page):
+        choice = existing.get(normalize(values["text"]))
         if choice is None:
             to_create.append(Choice(question=question, **values))
         else:
@@ -251,8 +264,6 @@ def sync_choices(
                     setattr(choice, k, v)
                 to_update.append(choice)
     Choice.objects.bulk_create(to_create)
-    if new:
-        return
     Choice.objects.bulk_update(to_update, CHOICE_FIELDS)
     question.choices.filter(is_active=True).exclude(pk__in=kept).exclude(
         pk__in=[c.pk for c in to_create]
