@@ -264,11 +264,47 @@ def renderer() -> tuple[markdown.Markdown, RenderState]:
     return _local.md, _local.state
 
 
+# One line of prose with nothing Markdown or its typography (smarty) would turn into
+# markup: letters, digits, spaces and the punctuation below, starting with a letter.
+PLAIN_TEXT_RE = re.compile(r"[^\W\d_][\w ,;:?!()/%=.\-\u2013\u2014\u2019]*")
+NOT_PLAIN = ("_", "--", "..", ". .", "  ")
+
+
+def plain_text(text: str) -> bool:
+    """Whether the full pipeline would render `text` as one paragraph of the same text.
+
+    Most choices, their feedback and prompts are such sentences: rendered directly, they
+    cost a string format instead of a Markdown conversion (most of a cold load's rendering).
+    tests/courses/test_markdown.py checks the two agree on any text this accepts.
+    """
+    return (
+        PLAIN_TEXT_RE.fullmatch(text) is not None
+        and not text.endswith(" ")
+        and not any(s in text for s in NOT_PLAIN)
+    )
+
+
 def render_markdown(text: str) -> Rendered:
     """Render a Markdown document to sanitized HTML and its table of contents."""
+    if plain_text(text):
+        return Rendered(html=f"<p>{text}</p>", toc_html=empty_toc())
+    return convert(text)
+
+
+def convert(text: str) -> Rendered:
+    """The full pipeline: Markdown, highlighting, sanitizing."""
     md, state = renderer()
     html = CODE_BLOCK_RE.sub(label_code_language, md.convert(text))
     return Rendered(html=sanitize(html, state.marker), toc_html=sanitize(md.toc, state.marker))
+
+
+def empty_toc() -> str:
+    """The table of contents of a document without headings, as the pipeline renders it."""
+    if not hasattr(_local, "empty_toc"):
+        md, state = renderer()
+        md.convert("x")
+        _local.empty_toc = sanitize(md.toc, state.marker)
+    return _local.empty_toc
 
 
 def render_inline(text: str) -> str:

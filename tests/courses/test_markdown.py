@@ -2,20 +2,26 @@
 
 import re
 from html import unescape
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown.preprocessors import NormalizeWhitespace
 
+from courses.content_tree import parse_content
 from courses.markdown import (
     RenderState,
     build_renderer,
+    convert,
+    plain_text,
     render_inline,
     render_markdown,
     sanitize,
     split_slots,
 )
+
+CONTENT = Path(__file__).resolve().parents[2] / "content"
 
 
 @pytest.mark.parametrize("language", ["dockerfile", "shell", "yaml", "python"])
@@ -134,3 +140,50 @@ def test_stored_html_holds_no_interface_text():
     html = render_markdown("## Full vs Slim\n").html
     assert "title=" not in html
     assert re.search(r'<a class="headerlink" href="#full-vs-slim"[^>]*>#</a></h2>', html)
+
+
+# Every character the plain-text shortcut accepts, and every one Markdown or smarty treats as
+# syntax, so generated text walks the edge between the two.
+PLAIN_CHARS = "aZzé漢09 ,;:?!()/%=.-\u2013\u2014\u2019"  # en and em dash, typographic apostrophe
+SYNTAX_CHARS = "'\"_*`#>+|[]{}&<\\~\n\t"
+text_near_plain = st.builds(
+    str.__add__,
+    st.sampled_from("aZé漢"),
+    st.text(alphabet=PLAIN_CHARS + SYNTAX_CHARS, max_size=60)
+    | st.text(alphabet=PLAIN_CHARS, max_size=60),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text_near_plain)
+def test_text_taken_as_plain_renders_as_the_full_pipeline_renders_it(text):
+    if plain_text(text):
+        assert render_markdown(text) == convert(text)
+
+
+def test_sentences_of_prose_take_the_shortcut_and_markdown_does_not():
+    assert plain_text("It works, but you ship and patch far more than the service uses.")
+    assert plain_text("A pinned official -slim base: glibc — at 1/3 of the size (or less)?")
+    for text in ("Use `FROM scratch`.", "It's small.", "1. first", "a -- b", "a...", "x_y_"):
+        assert not plain_text(text), text
+
+
+def test_every_shipped_question_renders_as_the_full_pipeline_renders_it():
+    """Prompts, bodies, explanations, choices and feedback of the shipped content."""
+    texts = [
+        text
+        for course in parse_content(CONTENT, reserved=set())
+        for topic in course.topics
+        for q in topic.questions
+        for text in (q.prompt, q.body, q.explanation, *(c.text for c in q.choices))
+        if text
+    ] + [
+        choice.feedback
+        for course in parse_content(CONTENT, reserved=set())
+        for topic in course.topics
+        for q in topic.questions
+        for choice in q.choices
+        if choice.feedback
+    ]
+    assert sum(map(plain_text, texts)) > len(texts) // 2
+    assert [render_markdown(t) for t in texts] == [convert(t) for t in texts]
