@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Exists, OuterRef
 
 from courses.models import Course, Section, Topic
@@ -62,6 +63,35 @@ def topic_sections(
     return rows
 
 
+# The columns a section is written with: the model's own, in order (the database numbers it).
+SECTION_FIELDS = [f for f in Section._meta.concrete_fields if not f.primary_key]
+BATCH = 500  # rows per statement: 5,500 parameters, within SQLite's and PostgreSQL's limits
+
+
+def insert_sections(rows: list[Section]) -> None:
+    """Write new sections, BATCH rows a statement.
+
+    `bulk_create` prepares every field of every row in Python, which was most of what the
+    index cost a cold load (0.8 s of 1.3 s for 1,000 topics); a section's values are plain
+    text and numbers, sent as they are. The database's triggers index them as before (one
+    statement per row instead would cost them more: FTS5 works per statement).
+    """
+    values = [getattr(row, f.attname) for row in rows for f in SECTION_FIELDS]
+    width = len(SECTION_FIELDS)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH):
+            count = min(BATCH, len(rows) - start)
+            cursor.execute(insert_statement(count), values[start * width : (start + count) * width])
+
+
+def insert_statement(rows: int) -> str:
+    """An INSERT of `rows` sections; names from the model, quoted; values are parameters."""
+    row = "(" + ", ".join(["%s"] * len(SECTION_FIELDS)) + ")"
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in SECTION_FIELDS)
+    table = connection.ops.quote_name(Section._meta.db_table)
+    return f"INSERT INTO {table} ({columns}) VALUES " + ", ".join([row] * rows)  # noqa: S608
+
+
 class CourseIndex:
     """The index writes of one course's sync: collected, then sent in a few statements."""
 
@@ -91,7 +121,7 @@ class CourseIndex:
         # The course's language changed: its stemming changes with it (triggers re-index).
         here.exclude(config=self.config).update(config=self.config)
         self.rows += self.missing()
-        Section.objects.bulk_create(self.rows, batch_size=500)
+        insert_sections(self.rows)
 
     def missing(self) -> list[Section]:
         """Rows for active topics that have none (loaded while indexing was off)."""
