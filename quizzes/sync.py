@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.db import connection
 from django.utils.text import slugify
 
 from courses.content import QuestionSource
@@ -166,41 +167,22 @@ def sync_questions(
     new: list[tuple[Question, QuestionSource, RenderedQuestion]] = []
     rows = zip(sources, rendered, matches, keys, strict=True)
     for position, (src, page, question, key) in enumerate(rows):
-        values = {
-            "position": position,
-            "prompt_html": page.prompt_html,
-            "prompt_text": src.prompt,
-            "body_html": page.body_html,
-            "explanation_html": page.explanation_html,
-            "allows_many": src.allows_many,
-            "version": src.version,
-            "source_line": src.line,
-            "diagram": src.diagram or {},
-            "is_active": True,
-            "key_authored": bool(src.key),
-        }
+        values = question_values(src, page, position)
         if question is None:
             new.append((Question(topic=topic, key=key, **values), src, page))
             report.add("questions", "created")
             continue
         if question.version != src.version and answer_changed(src, question):
             new_answer.append(question.pk)
-        changed = (
-            question.version != src.version
-            or not question.is_active
-            or question.position != position
-            or question.pk in moves
-        )
+        changed = question.version != src.version or question.pk in moves
+        changed = changed or not question.is_active or question.position != position
         for k, v in values.items():
             setattr(question, k, v)
         question.save()
         report.add("questions", "updated" if changed else "unchanged")
         kept.add(question.pk)
         sync_choices(question, src, page)
-    # New questions and their choices in two statements: on a cold load that is most rows.
-    created = Question.objects.bulk_create([q for q, _, _ in new])
-    kept.update(q.pk for q in created)
-    Choice.objects.bulk_create([c for q, src, page in new for c in new_choices(q, src, page)])
+    kept.update(create_questions(new))
     if new_answer:
         restart_cards(new_answer, clock.now())
     retired = (
@@ -210,6 +192,40 @@ def sync_questions(
     )
     report.add("questions", "retired", retired)
     return keys
+
+
+def question_values(src: QuestionSource, page: RenderedQuestion, position: int) -> dict:
+    """The stored values of a question at `position` in its topic."""
+    return {
+        "position": position,
+        "prompt_html": page.prompt_html,
+        "prompt_text": src.prompt,
+        "body_html": page.body_html,
+        "explanation_html": page.explanation_html,
+        "allows_many": src.allows_many,
+        "version": src.version,
+        "source_line": src.line,
+        "diagram": src.diagram or {},
+        "is_active": True,
+        "key_authored": bool(src.key),
+    }
+
+
+def create_questions(new: list[tuple[Question, QuestionSource, RenderedQuestion]]) -> list[int]:
+    """Write new questions and all their choices; returns their ids.
+
+    Two statements for a topic's new questions (on a cold load, most rows) where the
+    database tells the new ids back (SQLite 3.35 and later, PostgreSQL); one per question
+    where it cannot.
+    """
+    questions = [q for q, _, _ in new]
+    if connection.features.can_return_rows_from_bulk_insert:
+        Question.objects.bulk_create(questions)
+    else:
+        for question in questions:
+            question.save()
+    Choice.objects.bulk_create([c for q, src, page in new for c in new_choices(q, src, page)])
+    return [q.pk for q in questions]
 
 
 CHOICE_FIELDS = [
