@@ -172,12 +172,13 @@ def sql_alone(app, requests: list[Request]) -> tuple[float, float]:
     import sqlite3
 
     from django.db import connection
-    from django.db.backends.sqlite3.base import FORMAT_QMARK_REGEX
+
+    from config.sqlite_backend.base import qmark
 
     captured = []
 
     def keep(execute, sql, params, many, context):
-        captured.append((FORMAT_QMARK_REGEX.sub("?", sql).replace("%%", "%"), params or ()))
+        captured.append((qmark(sql), params or ()))
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(keep):
