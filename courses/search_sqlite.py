@@ -52,9 +52,10 @@ TIERS = ("title", "summary heading", "prose", TEXT)
 HEAD_TIERS = TIERS[:2]
 HEADS = {STEMMED: f"{STEMMED}_heads", WORDS: f"{WORDS}_heads"}
 SNIPPET_PARAMS = [START, STOP, "…"] * 3  # before and after each match, and for cut text
-# HIT_COLUMNS' names in a ranked statement's `best`.
 HIT_WIDTH = len(HIT_COLUMNS.split(", "))
-BEST = "id, kind, anchor, heading, topic_slug, topic_title, chapter_slug, course_slug, title"
+# HIT_COLUMNS' names in a ranked statement's `best` (the section's id first), then its score:
+# derived from HIT_COLUMNS, so the two cannot drift apart.
+BEST = ", ".join(["id", *(f"hit{i}" for i in range(2, HIT_WIDTH + 1))])
 BEST_COLUMNS = ", ".join(f"best.{c}" for c in BEST.split(", "))
 DIGITS_RE = re.compile(r"(?<![^\W_])\d+(?![^\W_])")  # a number standing alone, as FTS5 cuts it
 
@@ -160,7 +161,7 @@ def ranked(table: str, match: str, course_id: int, limit: int, count: int) -> li
     return run(
         f"WITH best({BEST}, score) AS MATERIALIZED (SELECT {HIT_COLUMNS}, bm25({table}, {WEIGHTS}) "
         f"FROM {fts_section(table)} {CROSS_JOINS} WHERE {table} MATCH %s AND {VISIBLE} "
-        "ORDER BY 10, 1 LIMIT %s) "
+        f"ORDER BY {HIT_WIDTH + 1}, 1 LIMIT %s) "
         f"SELECT {BEST_COLUMNS}, {snippet_columns(table)} FROM {table} CROSS JOIN best "
         f"ON best.id = {table}.rowid WHERE {table} MATCH %s ORDER BY best.score, best.id",
         [match, *visible(course_id), limit, *SNIPPET_PARAMS, match],
