@@ -54,6 +54,21 @@ def test_a_title_hit_ranks_before_a_passing_mention(tmp_path):
     assert found("volumes", "course") == ["/course/one/b/", "/course/one/a/"]
 
 
+def test_a_title_hit_ranks_first_when_more_match_than_are_shown(tmp_path):
+    """Ranked among all matches, not only the first the index holds: the title named last in
+    the course still comes first when only two of six hits are shown."""
+    mention = "Images, networks and, in passing, volumes are all objects."
+    files = {
+        f"0{n}-{c}.md": topic_text(n, f"Objects {c}", mention) for n, c in enumerate("abcde", 1)
+    }
+    files["06-f.md"] = topic_text(6, "Volumes", "Where data outlives a container.")
+    load(minimal_tree(tmp_path, files))
+    _, results = search_course("volumes", Course.objects.get(slug="course"), limit=2)
+    assert len(results.hits) == 2
+    assert results.hits[0].url == "/course/one/f/"
+    assert results.more
+
+
 def test_a_german_word_finds_its_section(shipped):
     assert found("Zusammenführen", "git-grundlagen") == [
         "/git-grundlagen/erste-schritte/branches/#zusammenfuhren"
