@@ -19,15 +19,7 @@ from __future__ import annotations
 import re
 
 from courses.search_query import Query, Term, word_starts
-from courses.search_sql import (
-    TABLES,
-    Found,
-    best_snippet,
-    fragment_rows,
-    hit_rows,
-    make_row,
-    run,
-)
+from courses.search_sql import TABLES, Found, fragment_rows, hit_rows, run, snippeted
 
 WEIGHTS = "{0.1, 0.2, 0.5, 1.0}"  # D (code), C (prose), B (summary, heading), A (title)
 NORMALIZATION = 1  # divide by 1 + log(length): long sections do not win by length alone
@@ -77,9 +69,7 @@ def words(query: Query, course, config: str, limit: int) -> Found:
     if not ranked:
         return [], False
     spans = word_starts(lexemes(ranked[0][1]))
-    rows = hit_rows([r[0] for r in ranked], course.pk)
-    shown = [make_row(r, best_snippet(r[9], r[10], r[11], spans)) for r in rows[:limit]]
-    return shown, len(rows) > limit
+    return snippeted(hit_rows([r[0] for r in ranked], course.pk), limit, spans)
 
 
 def fragments(query: Query, course, limit: int) -> Found:

@@ -18,7 +18,7 @@ from typing import NamedTuple
 from django.db import connection
 
 from courses.models import Chapter, Course, Section, Topic
-from courses.search_query import Query, excerpt, substrings
+from courses.search_query import Query, Spans, excerpt, substrings
 
 # Tables by the models' names, so a renamed table cannot silently break search.
 TABLES = {
@@ -94,13 +94,20 @@ def run(sql: str, params: list) -> list[tuple]:
         return cursor.fetchall()
 
 
-def best_snippet(summary: str, prose: str, code: str, spans) -> tuple[str, bool]:
+def best_snippet(summary: str, prose: str, code: str, spans: Spans) -> tuple[str, bool]:
     """The prose, summary or code around the matches (prose first), else the opening text."""
     for text, is_code in ((prose, False), (summary, False), (code, True)):
         if spans(text):
             return excerpt(text, spans), is_code
     opening = summary or prose
     return (excerpt(opening, spans), False) if opening else (excerpt(code, spans), True)
+
+
+def snippeted(rows: list[tuple], limit: int, spans: Spans) -> Found:
+    """The first `limit` of `rows` (HIT_COLUMNS and TEXT_COLUMNS) with snippets cut in Python
+    around `spans`, and whether there were more."""
+    shown = [make_row(r, best_snippet(r[9], r[10], r[11], spans)) for r in rows[:limit]]
+    return shown, len(rows) > limit
 
 
 def make_row(values: tuple, snippet: tuple[str, bool]) -> Row:
@@ -144,7 +151,4 @@ def fragment_rows(
     )
     params = [*narrow[1], *visible(course_id), *checked, *excluded]
     params += [*[words[0]] * len(WEIGHED), limit + 1]
-    spans = substrings(words)
-    rows = run(sql, params)
-    shown = [make_row(r, best_snippet(r[9], r[10], r[11], spans)) for r in rows[:limit]]
-    return shown, len(rows) > limit
+    return snippeted(run(sql, params), limit, substrings(words))
