@@ -70,6 +70,20 @@ def stored_questions() -> list[tuple]:
     ]
 
 
+def test_a_cold_load_writes_a_topics_questions_and_their_choices_in_two_statements(tmp_path):
+    """Per topic, not per question: most of a cold load's rows are questions and choices."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    root = minimal_tree(tmp_path, {"01-a.md": topic_text(1, "A", "Alpha.", QUESTIONS)})
+    with CaptureQueriesContext(connection) as queries:
+        load_content(root)
+    inserts = [q["sql"].split("(")[0] for q in queries if q["sql"].startswith("INSERT INTO")]
+    assert inserts.count(f'INSERT INTO "{Question._meta.db_table}" ') == 1
+    assert inserts.count(f'INSERT INTO "{Choice._meta.db_table}" ') == 1
+    assert (Question.objects.count(), Choice.objects.count()) == (2, 5)
+
+
 def test_new_questions_are_written_the_same_whether_or_not_inserts_return_ids(monkeypatch):
     """SQLite before 3.35 tells no ids back from a many-row insert: questions then go one by
     one, and a cold load stores the same questions and choices."""
